@@ -1,0 +1,1 @@
+"""The typed content model every channel shares. Imports only msgspec and the standard library."""

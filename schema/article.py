@@ -1,0 +1,93 @@
+"""The article, its review record, its revisions and its working draft."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated
+
+from msgspec import Meta
+
+from schema.base import HttpUrl, Model, NonEmptyStr, Slug
+from schema.sections import Section
+
+Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
+Disclaimer = Annotated[str, Meta(min_length=1, max_length=2_000)]
+SectionList = Annotated[list[Section], Meta(max_length=100)]
+
+
+class Reviewer(Model):
+    """The person who signed a revision off, with their credentials."""
+
+    name: NonEmptyStr
+    credentials: Annotated[str, Meta(max_length=300)] = ""
+
+
+class Review(Model):
+    """Who reviewed the content and when."""
+
+    reviewed_by: Reviewer
+    reviewed_at: datetime
+
+
+class ArticleFields(Model):
+    """The article-level fields an editor sets; sections are kept separately."""
+
+    title: NonEmptyStr
+    summary: Summary
+    disclaimer: Disclaimer
+    hero_image: HttpUrl | None = None
+
+
+class Article(Model):
+    """The live revision of an article as every channel reads it."""
+
+    slug: Slug
+    title: NonEmptyStr
+    summary: Summary
+    hero_image: HttpUrl | None
+    revision: int
+    published_at: datetime
+    updated_at: datetime
+    review: Review
+    disclaimer: Disclaimer
+    sections: SectionList
+
+
+class Revision(Model):
+    """An immutable published revision: the content, its review, and how it came to be."""
+
+    article: Slug
+    number: int
+    fields: ArticleFields
+    sections: SectionList
+    review: Review
+    published_at: datetime
+    published_by: str
+    restored_from: int | None = None
+
+
+class DraftState(str, Enum):
+    """Where a working draft stands in review."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+
+
+class Draft(Model):
+    """The working draft of an article: what editors change and reviewers sign off."""
+
+    article: Slug
+    state: DraftState
+    version: int
+    base_revision: int | None
+    fields: ArticleFields
+    sections: SectionList
+    editors: list[str]
+    updated_by: str
+    updated_at: datetime
+    submitted_by: str | None = None
+    review: Review | None = None
+    rejection_reason: str | None = None
+    scheduled_at: datetime | None = None
