@@ -10,12 +10,13 @@ from msgspec import UNSET, Meta, UnsetType
 
 from schema.article import Disclaimer, Review, SectionList, Summary
 from schema.base import HttpUrl, Model, NonEmptyStr, SectionKey, Slug
+from schema.sections import ensure_unique_keys
 
 RichTextFormat = Literal["markdown", "html", "text"]
 ChangeAction = Literal["published", "rolled_back", "unpublished"]
 
 
-class ArticleSummary(Model):
+class ArticleSummary(Model, frozen=True):
     """One published article in the list."""
 
     slug: Slug
@@ -27,13 +28,13 @@ class ArticleSummary(Model):
     review: Review
 
 
-class ArticleList(Model):
+class ArticleList(Model, frozen=True):
     """The published articles."""
 
     articles: list[ArticleSummary]
 
 
-class ArticleCreate(Model):
+class ArticleCreate(Model, frozen=True):
     """Body of a request creating an article as a draft."""
 
     slug: Slug
@@ -43,18 +44,21 @@ class ArticleCreate(Model):
     hero_image: HttpUrl | None = None
     sections: SectionList = msgspec.field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        ensure_unique_keys(self.sections)
 
-class ArticlePatch(Model):
+
+class ArticlePatch(Model, frozen=True):
     """Body of a draft PATCH: only the fields present change."""
 
     title: NonEmptyStr | UnsetType = UNSET
     summary: Summary | UnsetType = UNSET
-    hero_image: HttpUrl | None | UnsetType = UNSET
+    hero_image: HttpUrl | UnsetType | None = UNSET
     disclaimer: Disclaimer | UnsetType = UNSET
     section_order: Annotated[list[SectionKey], Meta(max_length=100)] | UnsetType = UNSET
 
 
-class ChangeEvent(Model):
+class ChangeEvent(Model, frozen=True):
     """A publish event in the change feed."""
 
     cursor: str
@@ -65,9 +69,28 @@ class ChangeEvent(Model):
     at: datetime
 
 
-class ChangePage(Model):
+class ChangePage(Model, frozen=True):
     """A page of change events, oldest first, and the cursor to continue from."""
 
     changes: list[ChangeEvent]
     next_cursor: str
     has_more: bool
+
+
+class ProblemFieldError(Model, frozen=True):
+    """One invalid field of a request: where it is and what is wrong."""
+
+    path: str
+    message: str
+
+
+class Problem(Model, frozen=True, omit_defaults=True):
+    """An RFC 9457 problem detail, served as ``application/problem+json``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[ProblemFieldError] | None = None

@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from msgspec import Meta
 
 from schema.base import HttpUrl, Model, NonEmptyStr, Slug
-from schema.sections import Section
+from schema.sections import Section, ensure_unique_keys
 
 Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
 Disclaimer = Annotated[str, Meta(min_length=1, max_length=2_000)]
 SectionList = Annotated[list[Section], Meta(max_length=100)]
 
 
-class Reviewer(Model):
+class Reviewer(Model, frozen=True):
     """The person who signed a revision off, with their credentials."""
 
     name: NonEmptyStr
     credentials: Annotated[str, Meta(max_length=300)] = ""
 
 
-class Review(Model):
+class Review(Model, frozen=True):
     """Who reviewed the content and when."""
 
     reviewed_by: Reviewer
     reviewed_at: datetime
 
 
-class ArticleFields(Model):
+class ArticleFields(Model, frozen=True):
     """The article-level fields an editor sets; sections are kept separately."""
 
     title: NonEmptyStr
@@ -39,7 +39,7 @@ class ArticleFields(Model):
     hero_image: HttpUrl | None = None
 
 
-class Article(Model):
+class Article(Model, frozen=True):
     """The live revision of an article as every channel reads it."""
 
     slug: Slug
@@ -53,8 +53,11 @@ class Article(Model):
     disclaimer: Disclaimer
     sections: SectionList
 
+    def __post_init__(self) -> None:
+        ensure_unique_keys(self.sections)
 
-class Revision(Model):
+
+class Revision(Model, frozen=True):
     """An immutable published revision: the content, its review, and how it came to be."""
 
     article: Slug
@@ -66,8 +69,11 @@ class Revision(Model):
     published_by: str
     restored_from: int | None = None
 
+    def __post_init__(self) -> None:
+        ensure_unique_keys(self.sections)
 
-class DraftState(str, Enum):
+
+class DraftState(StrEnum):
     """Where a working draft stands in review."""
 
     DRAFT = "draft"
@@ -75,7 +81,7 @@ class DraftState(str, Enum):
     APPROVED = "approved"
 
 
-class Draft(Model):
+class Draft(Model, frozen=True):
     """The working draft of an article: what editors change and reviewers sign off."""
 
     article: Slug
@@ -91,3 +97,6 @@ class Draft(Model):
     review: Review | None = None
     rejection_reason: str | None = None
     scheduled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ensure_unique_keys(self.sections)

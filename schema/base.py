@@ -16,7 +16,7 @@ class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tru
     - ``frozen``: content read from a revision is immutable; a change builds a new value.
 
     msgspec applies ``kw_only`` only to the fields a class itself declares, so subclasses list
-    required fields before defaulted ones.
+    required fields before defaulted ones; subclasses repeat ``frozen=True`` so mypy knows it.
     """
 
 
@@ -67,7 +67,9 @@ OptionalRichText = Annotated[
 ]
 HttpUrl = Annotated[
     str,
-    Meta(pattern=r"^https?://[^\s<>\"']+$", max_length=2_000, description="An absolute http(s) URL."),
+    Meta(
+        pattern=r"^https?://[^\s<>\"']+$", max_length=2_000, description="An absolute http(s) URL."
+    ),
 ]
 PositiveNumber = Annotated[float, Meta(gt=0, le=100_000)]
 Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]

@@ -21,7 +21,7 @@ Route = Literal["intravenous", "intramuscular", "sublingual", "intranasal"]
 DoseUnit = Literal["mg/kg", "mg"]
 
 
-class DoseRange(Model):
+class DoseRange(Model, frozen=True):
     """A dose range with its unit; ``min <= max``."""
 
     min: PositiveNumber
@@ -33,7 +33,7 @@ class DoseRange(Model):
             raise ValueError(f"`min` ({self.min:g}) must not exceed `max` ({self.max:g})")
 
 
-class MinutesRange(Model):
+class MinutesRange(Model, frozen=True):
     """A duration range in minutes; ``min <= max``."""
 
     min: Minutes
@@ -44,21 +44,21 @@ class MinutesRange(Model):
             raise ValueError(f"`min` ({self.min}) must not exceed `max` ({self.max})")
 
 
-class TitledItem(Model):
+class TitledItem(Model, frozen=True):
     """A list entry with a short title and a rich-text body (benefits, steps)."""
 
     title: NonEmptyStr
     body: RichText
 
 
-class CallToAction(Model):
+class CallToAction(Model, frozen=True):
     """A conclusion's call to action: a label and where it leads."""
 
     label: NonEmptyStr
     url: HttpUrl
 
 
-class Therapy(Model):
+class Therapy(Model, frozen=True):
     """One way of giving the treatment, with its structured dosing."""
 
     name: NonEmptyStr
@@ -71,7 +71,7 @@ class Therapy(Model):
     setting: NonEmptyStr | None = None
 
 
-class SideEffect(Model):
+class SideEffect(Model, frozen=True):
     """A named side effect with an optional short qualifier."""
 
     name: NonEmptyStr
@@ -82,7 +82,7 @@ ItemList = Annotated[list[TitledItem], Meta(min_length=1, max_length=50)]
 ShortList = Annotated[list[NonEmptyStr], Meta(max_length=50)]
 
 
-class IntroSection(Model, tag_field="kind", tag="intro"):
+class IntroSection(Model, frozen=True, tag_field="kind", tag="intro"):
     """The opening text."""
 
     key: SectionKey
@@ -90,7 +90,7 @@ class IntroSection(Model, tag_field="kind", tag="intro"):
     body: RichText
 
 
-class ExplainerSection(Model, tag_field="kind", tag="explainer"):
+class ExplainerSection(Model, frozen=True, tag_field="kind", tag="explainer"):
     """An explanatory text under its own heading."""
 
     key: SectionKey
@@ -98,7 +98,7 @@ class ExplainerSection(Model, tag_field="kind", tag="explainer"):
     body: RichText
 
 
-class ConclusionSection(Model, tag_field="kind", tag="conclusion"):
+class ConclusionSection(Model, frozen=True, tag_field="kind", tag="conclusion"):
     """The closing text, optionally with a call to action."""
 
     key: SectionKey
@@ -107,7 +107,7 @@ class ConclusionSection(Model, tag_field="kind", tag="conclusion"):
     call_to_action: CallToAction | None = None
 
 
-class BenefitsSection(Model, tag_field="kind", tag="benefits"):
+class BenefitsSection(Model, frozen=True, tag_field="kind", tag="benefits"):
     """A list of benefits, each a title and a body."""
 
     key: SectionKey
@@ -115,7 +115,7 @@ class BenefitsSection(Model, tag_field="kind", tag="benefits"):
     items: ItemList
 
 
-class TherapyTypesSection(Model, tag_field="kind", tag="therapy_types"):
+class TherapyTypesSection(Model, frozen=True, tag_field="kind", tag="therapy_types"):
     """The forms of therapy with their routes, dose ranges and durations."""
 
     key: SectionKey
@@ -123,7 +123,7 @@ class TherapyTypesSection(Model, tag_field="kind", tag="therapy_types"):
     therapies: Annotated[list[Therapy], Meta(min_length=1, max_length=20)]
 
 
-class WhatToExpectSection(Model, tag_field="kind", tag="what_to_expect"):
+class WhatToExpectSection(Model, frozen=True, tag_field="kind", tag="what_to_expect"):
     """The course of treatment as ordered steps."""
 
     key: SectionKey
@@ -131,7 +131,7 @@ class WhatToExpectSection(Model, tag_field="kind", tag="what_to_expect"):
     steps: ItemList
 
 
-class SafetySection(Model, tag_field="kind", tag="safety"):
+class SafetySection(Model, frozen=True, tag_field="kind", tag="safety"):
     """Safety: a body, the list of side effects, and what is known of long-term risk."""
 
     key: SectionKey
@@ -141,7 +141,7 @@ class SafetySection(Model, tag_field="kind", tag="safety"):
     long_term: OptionalRichText = ""
 
 
-class CandidacySection(Model, tag_field="kind", tag="candidacy"):
+class CandidacySection(Model, frozen=True, tag_field="kind", tag="candidacy"):
     """Who may benefit: the conditions treated and the criteria, after an optional lead-in."""
 
     key: SectionKey
@@ -172,3 +172,12 @@ SECTION_TYPES: tuple[type[Model], ...] = (
     CandidacySection,
     ConclusionSection,
 )
+
+
+def ensure_unique_keys(sections: list[Section]) -> None:
+    """Reject a section list whose keys repeat (the ``ValueError`` becomes a validation error)."""
+    seen: set[str] = set()
+    for section in sections:
+        if section.key in seen:
+            raise ValueError(f"section key {section.key!r} appears more than once")
+        seen.add(section.key)

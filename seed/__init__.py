@@ -1,0 +1,1 @@
+"""Seed content: the bundled article the database starts from."""

@@ -1,0 +1,44 @@
+"""Loading the seed article into the store as published revision 1."""
+
+from __future__ import annotations
+
+from schema.base import Model
+from seed.data import SeedArticle, load_seed_article
+from service.db import ContentDB
+from service.publishing import make_live
+from service.store import content
+from service.store.codec import utc_now
+
+SEED_ACTOR = "seed"
+
+
+class SeedResult(Model, frozen=True):
+    """What a seed run did."""
+
+    slug: str
+    created: bool
+    revision: int | None
+
+
+def load_seed(db: ContentDB, article: SeedArticle | None = None) -> SeedResult:
+    """Store the seed article as published revision 1 unless it exists already (idempotent).
+
+    The data was decoded through the same typed model as an editor's write; the whole load is
+    one transaction.
+    """
+    seed = article if article is not None else load_seed_article()
+    with db.write() as conn:
+        if content.get_article_id(conn, seed.slug) is not None:
+            return SeedResult(slug=seed.slug, created=False, revision=None)
+        at = utc_now()
+        article_id = content.insert_article(conn, seed.slug, actor=SEED_ACTOR, at=at)
+        number, _ = make_live(
+            conn,
+            article_id,
+            fields=seed.fields,
+            sections=seed.sections,
+            review=seed.review,
+            actor=SEED_ACTOR,
+            at=at,
+        )
+    return SeedResult(slug=seed.slug, created=True, revision=number)

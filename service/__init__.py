@@ -1,0 +1,1 @@
+"""The content API service: app, store, workflow, renders and CLI."""

@@ -1,0 +1,70 @@
+"""``create_app(settings)``: wiring only."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.types import ASGIApp as LitestarASGIApp
+
+from service.asgi_types import ASGIApp
+from service.config import Settings
+from service.cors import CORSLayer
+from service.db import ContentDB
+from service.edge import PublicEdge, ResponseCache
+from service.problems import EXCEPTION_HANDLERS
+from service.requestid import RequestIdLayer
+from service.routes_health import HealthController
+from service.routes_public import PublicController
+from service.routes_schema import ContentSchemaController
+from service.startup import prepare_database
+
+API_DESCRIPTION = """\
+One reviewed source for health content, served to every channel as typed JSON sections.
+
+Public routes need no authentication, answer `GET` and `HEAD`, are open to every origin, carry a
+strong `ETag`, `Cache-Control` and `Surrogate-Key`, and answer `If-None-Match` with `304`.
+Errors are RFC 9457 `application/problem+json`.
+"""
+PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed")
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the app for these settings: database ready, routes, caches and layers wired."""
+    db = ContentDB(settings.content_db)
+    prepare_database(db)
+    cache = ResponseCache(db.generation)
+    app = Litestar(
+        route_handlers=[PublicController, ContentSchemaController, HealthController],
+        dependencies={
+            "db": Provide(lambda: db, use_cache=True, sync_to_thread=False),
+            "cache": Provide(lambda: cache, use_cache=True, sync_to_thread=False),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        compression_config=CompressionConfig(
+            backend="brotli", brotli_gzip_fallback=True, exclude_opt_key="skip_compression"
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Health content API",
+            version="1.0.0",
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/")],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        on_shutdown=[db.close],
+        debug=False,
+    )
+    app.state.update({"db": db, "cache": cache, "settings": settings})
+    # Layers in front of Litestar's own pipeline: request id, CORS, then cached public reads.
+    inner = cast(ASGIApp, app.asgi_handler)
+    outer = RequestIdLayer(
+        CORSLayer(PublicEdge(inner, cache, PUBLIC_PREFIXES), settings.admin_origins)
+    )
+    app.asgi_handler = cast(LitestarASGIApp, outer)
+    return app

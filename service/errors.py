@@ -1,0 +1,74 @@
+"""The one hierarchy of domain errors; ``http`` maps each to problem+json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid field: its JSON path (like ``$.therapies[0].dose``) and what is wrong."""
+
+    path: str
+    message: str
+
+
+class DomainError(Exception):
+    """Base of every error the service answers deliberately."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: tuple[FieldError, ...] = ()) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class InvalidInput(DomainError):
+    """The request is malformed or fails validation."""
+
+    status = 400
+    title = "Invalid input"
+
+
+class Unauthorized(DomainError):
+    """No valid credentials."""
+
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(DomainError):
+    """Valid credentials that may not do this."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(DomainError):
+    """The named resource does not exist (or is not public)."""
+
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """The request conflicts with the resource's current state."""
+
+    status = 409
+    title = "Conflict"
+
+
+class PreconditionFailed(DomainError):
+    """``If-Match`` names a version that is no longer current."""
+
+    status = 412
+    title = "Precondition failed"
+
+
+class PreconditionRequired(DomainError):
+    """A write that needs ``If-Match`` came without it."""
+
+    status = 428
+    title = "Precondition required"

@@ -1,0 +1,125 @@
+"""HTTP semantics shared by the edge layer and the handlers: ETags, caching, conditional GETs,
+content negotiation of encodings, and domain errors as RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import brotli
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+COMPRESS_MIN_BYTES = 512
+CONTENT_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
+FEED_CACHE_CONTROL = "public, max-age=15, stale-while-revalidate=60"
+# Public content is the same for every origin; the ETag must be readable by browser code.
+PUBLIC_CORS_HEADERS: RawHeaders = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Surrogate-Key, Cache-Control, Content-Length"),
+]
+_ENCODING_SUFFIX = {"br": "-br", "gzip": "-gz"}
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong validator derived from the bytes alone, so equal content has an equal ETag."""
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    tag = tag.removeprefix("W/")
+    for suffix in _ENCODING_SUFFIX.values():
+        if tag.endswith(suffix + '"'):
+            return tag[: -len(suffix) - 1] + '"'
+    return tag
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 13.1.2), tolerant of our per-encoding suffixes."""
+    if if_none_match.strip() == "*":
+        return True
+    return any(_opaque(candidate) == etag for candidate in if_none_match.split(","))
+
+
+def choose_encoding(accept_encoding: str) -> str | None:
+    """The best encoding we hold for an ``Accept-Encoding`` header (brotli, gzip or none)."""
+    offered: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                quality = float(params[2:])
+            except ValueError:
+                quality = 0.0
+        offered[name.strip().lower()] = quality
+    for encoding in ("br", "gzip"):
+        if offered.get(encoding, offered.get("*", 0.0)) > 0:
+            return encoding
+    return None
+
+
+@dataclass(frozen=True)
+class PreparedResponse:
+    """A public response built once per content version: body, validators and every encoding."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    cache_control: str
+    surrogate_keys: tuple[str, ...]
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def headers_for(self, encoding: str | None, length: int) -> RawHeaders:
+        """Response headers for one encoding of this body."""
+        etag = self.etag if encoding is None else self.etag[:-1] + _ENCODING_SUFFIX[encoding] + '"'
+        headers: RawHeaders = [
+            (b"content-type", self.media_type.encode()),
+            (b"etag", etag.encode()),
+            (b"cache-control", self.cache_control.encode()),
+            (b"vary", b"Accept-Encoding"),
+            (b"surrogate-key", " ".join(self.surrogate_keys).encode()),
+            (b"content-length", str(length).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            *PUBLIC_CORS_HEADERS,
+        ]
+        if encoding is not None:
+            headers.append((b"content-encoding", encoding.encode()))
+        return headers
+
+    def answer(
+        self, *, method: str, accept_encoding: str, if_none_match: str | None
+    ) -> tuple[int, RawHeaders, bytes]:
+        """Status, headers and body for a GET or HEAD with these request headers."""
+        encoding = choose_encoding(accept_encoding) if self.encoded else None
+        body = self.body if encoding is None else self.encoded[encoding]
+        if if_none_match is not None and etag_matches(if_none_match, self.etag):
+            headers = [h for h in self.headers_for(encoding, 0) if h[0] != b"content-length"]
+            return 304, headers, b""
+        return 200, self.headers_for(encoding, len(body)), b"" if method == "HEAD" else body
+
+
+def prepare_response(
+    body: bytes,
+    *,
+    media_type: str,
+    surrogate_keys: Iterable[str],
+    cache_control: str = CONTENT_CACHE_CONTROL,
+) -> PreparedResponse:
+    """Build the validators and compressed variants of a public body once."""
+    encoded: dict[str, bytes] = {}
+    if len(body) >= COMPRESS_MIN_BYTES:
+        encoded["br"] = brotli.compress(body, quality=9)
+        encoded["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+    return PreparedResponse(
+        body=body,
+        media_type=media_type,
+        etag=strong_etag(body),
+        cache_control=cache_control,
+        surrogate_keys=tuple(surrogate_keys),
+        encoded=encoded,
+    )

@@ -1,0 +1,175 @@
+"""The public read model: live content as prepared responses, per revision and format.
+
+Handlers call these functions; each builds the bytes once per content version. The edge layer
+replays them for later requests, so this code runs only on cache misses.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from threading import Lock
+
+import msgspec
+
+from schema.api import ArticleList, ChangePage, RichTextFormat
+from schema.article import Article
+from schema.sections import Section
+from service.db import ContentDB
+from service.errors import FieldError, InvalidInput, NotFound
+from service.http import FEED_CACHE_CONTROL, PreparedResponse, prepare_response
+from service.render import render_rich_text
+from service.store import content
+from service.store.codec import decode_cursor, encode_cursor
+
+JSON = "application/json"
+MAX_PAGE = 100
+_encode = msgspec.json.Encoder().encode
+
+
+class _RenderedArticles:
+    """Live articles with rich text rendered, per (slug, revision, format): immutable, so shared."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._entries: OrderedDict[tuple[str, int, str], Article] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = Lock()
+
+    def get(self, article: Article, fmt: RichTextFormat) -> Article:
+        key = (article.slug, article.revision, fmt)
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None:
+            found = render_rich_text(article, fmt)
+            with self._lock:
+                self._entries[key] = found
+                while len(self._entries) > self._max_entries:
+                    self._entries.popitem(last=False)
+        return found
+
+
+_rendered = _RenderedArticles()
+
+
+def require_live_article(db: ContentDB, slug: str) -> Article:
+    """The live article, or ``NotFound`` (drafts and unpublished articles are never public)."""
+    article = get_live(db, slug)
+    if article is None:
+        raise NotFound(f"No published article has the slug {slug!r}.")
+    return article
+
+
+def get_live(db: ContentDB, slug: str) -> Article | None:
+    """The live article (read in one snapshot)."""
+    with db.read():
+        return content.get_live_article(db, slug)
+
+
+def parse_section_keys(raw: str | None) -> list[str] | None:
+    """``?sections=a,b`` as a list of keys without repeats (None: all sections)."""
+    if raw is None:
+        return None
+    keys = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not keys:
+        raise InvalidInput(
+            "`sections` is empty: name one or more section keys separated by commas.",
+            errors=(FieldError("sections", "no section key given"),),
+        )
+    return keys
+
+
+def select_sections(article: Article, keys: Sequence[str] | None) -> Article:
+    """The article with only the named sections, in article order; unknown keys are a 400."""
+    if keys is None:
+        return article
+    known = [section.key for section in article.sections]
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown section key(s) {', '.join(map(repr, unknown))} in `sections`; "
+            f"this article has: {', '.join(known)}.",
+            errors=tuple(FieldError("sections", f"unknown section key {key!r}") for key in unknown),
+        )
+    wanted = set(keys)
+    return msgspec.structs.replace(
+        article, sections=[section for section in article.sections if section.key in wanted]
+    )
+
+
+def _surrogate_keys(slug: str, sections: Sequence[Section]) -> list[str]:
+    return [f"article:{slug}", *(f"section:{slug}:{section.key}" for section in sections)]
+
+
+def article_response(
+    db: ContentDB, slug: str, fmt: RichTextFormat, sections: str | None
+) -> PreparedResponse:
+    """The live article as JSON, rich text in ``fmt``, optionally only some sections."""
+    keys = parse_section_keys(sections)
+    article = select_sections(_rendered.get(require_live_article(db, slug), fmt), keys)
+    return prepare_response(
+        _encode(article), media_type=JSON, surrogate_keys=_surrogate_keys(slug, article.sections)
+    )
+
+
+def section_response(db: ContentDB, slug: str, key: str, fmt: RichTextFormat) -> PreparedResponse:
+    """One section of the live article; its bytes (and so its ETag) depend on it alone."""
+    article = _rendered.get(require_live_article(db, slug), fmt)
+    for section in article.sections:
+        if section.key == key:
+            return prepare_response(
+                _encode(section), media_type=JSON, surrogate_keys=_surrogate_keys(slug, [section])
+            )
+    raise NotFound(
+        f"The article {slug!r} has no section {key!r}; "
+        f"its sections are: {', '.join(s.key for s in article.sections)}."
+    )
+
+
+def list_response(db: ContentDB, limit: int, offset: int) -> PreparedResponse:
+    """The published articles."""
+    with db.read():
+        summaries = content.list_live_articles(db, limit=limit, offset=offset)
+    return prepare_response(
+        _encode(ArticleList(articles=summaries)),
+        media_type=JSON,
+        surrogate_keys=["articles", *(f"article:{s.slug}" for s in summaries)],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def read_changes(db: ContentDB, since: str | None, limit: int) -> ChangePage:
+    """Publish events after the cursor, oldest first, with the cursor to continue from."""
+    after = decode_cursor(since)
+    with db.read():
+        events = content.list_events(db, after=after, limit=limit + 1)
+    has_more = len(events) > limit
+    events = events[:limit]
+    next_cursor = events[-1].cursor if events else (since or encode_cursor(after))
+    return ChangePage(changes=events, next_cursor=next_cursor, has_more=has_more)
+
+
+def changes_response(db: ContentDB, since: str | None, limit: int) -> PreparedResponse:
+    """The change feed page as JSON."""
+    page = read_changes(db, since, limit)
+    return prepare_response(
+        _encode(page),
+        media_type=JSON,
+        surrogate_keys=["changes"],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def rendered_response(
+    db: ContentDB,
+    slug: str,
+    sections: str | None,
+    media_type: str,
+    render: Callable[[Article], str],
+) -> PreparedResponse:
+    """A channel render (web, email, text) of the live article or some of its sections."""
+    article = select_sections(require_live_article(db, slug), parse_section_keys(sections))
+    return prepare_response(
+        render(article).encode(),
+        media_type=media_type,
+        surrogate_keys=_surrogate_keys(slug, article.sections),
+    )

@@ -1,0 +1,1 @@
+"""All SQL of the service; rows become schema Structs at this boundary."""

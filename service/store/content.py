@@ -1,0 +1,236 @@
+"""Articles, immutable published revisions, the live pointer and the change feed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from schema.api import ArticleSummary, ChangeAction, ChangeEvent
+from schema.article import Article, ArticleFields, Review, Revision
+from schema.sections import Section
+from service.db import ContentDB
+from service.store.codec import (
+    decode_fields,
+    decode_review,
+    decode_sections,
+    decode_str_list,
+    encode_cursor,
+    encode_json,
+    format_time,
+    parse_time,
+)
+
+_LIVE_SELECT = (
+    "SELECT a.slug, a.first_published_at, r.number, r.fields, r.sections, r.review, "
+    "r.published_at FROM articles a JOIN revisions r "
+    "ON r.article_id = a.id AND r.number = a.live_revision "
+)
+
+
+def _live_article(row: sqlite3.Row | tuple[object, ...]) -> Article:
+    slug, first_published_at, number, fields_json, sections_json, review_json, published_at = row
+    fields = decode_fields(str(fields_json))
+    return Article(
+        slug=str(slug),
+        title=fields.title,
+        summary=fields.summary,
+        hero_image=fields.hero_image,
+        revision=int(str(number)),
+        published_at=parse_time(str(first_published_at)),
+        updated_at=parse_time(str(published_at)),
+        review=decode_review(str(review_json)),
+        disclaimer=fields.disclaimer,
+        sections=decode_sections(str(sections_json)),
+    )
+
+
+def get_live_article(db: ContentDB, slug: str) -> Article | None:
+    """The live revision of a published article, or None when there is none."""
+    row = db.conn.execute(_LIVE_SELECT + "WHERE a.slug = ?", (slug,)).fetchone()
+    return None if row is None else _live_article(row)
+
+
+def get_live_revision_number(db: ContentDB, slug: str) -> int | None:
+    """The number of the live revision, or None when unpublished or unknown."""
+    row = db.conn.execute("SELECT live_revision FROM articles WHERE slug = ?", (slug,)).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def list_live_articles(db: ContentDB, *, limit: int, offset: int = 0) -> list[ArticleSummary]:
+    """Published articles, most recently updated first."""
+    rows = db.conn.execute(
+        _LIVE_SELECT + "ORDER BY r.published_at DESC, a.slug LIMIT ? OFFSET ?", (limit, offset)
+    ).fetchall()
+    summaries = []
+    for row in rows:
+        article = _live_article(row)
+        summaries.append(
+            ArticleSummary(
+                slug=article.slug,
+                title=article.title,
+                summary=article.summary,
+                revision=article.revision,
+                published_at=article.published_at,
+                updated_at=article.updated_at,
+                review=article.review,
+            )
+        )
+    return summaries
+
+
+def count_live_articles(db: ContentDB) -> int:
+    """How many articles are published."""
+    row = db.conn.execute("SELECT count(*) FROM articles WHERE live_revision IS NOT NULL")
+    return int(row.fetchone()[0])
+
+
+def get_article_id(conn: sqlite3.Connection, slug: str) -> int | None:
+    """The internal id of an article by slug."""
+    row = conn.execute("SELECT id FROM articles WHERE slug = ?", (slug,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def insert_article(conn: sqlite3.Connection, slug: str, *, actor: str, at: datetime) -> int:
+    """Create an article row (unpublished) and return its id."""
+    cursor = conn.execute(
+        "INSERT INTO articles (slug, created_at, created_by) VALUES (?, ?, ?)",
+        (slug, format_time(at), actor),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def insert_revision(
+    conn: sqlite3.Connection,
+    article_id: int,
+    *,
+    fields: ArticleFields,
+    sections: Sequence[Section],
+    review: Review,
+    actor: str,
+    at: datetime,
+    restored_from: int | None = None,
+) -> int:
+    """Append an immutable revision and return its number (one more than the last)."""
+    row = conn.execute(
+        "SELECT coalesce(max(number), 0) + 1 FROM revisions WHERE article_id = ?", (article_id,)
+    ).fetchone()
+    number = int(row[0])
+    conn.execute(
+        "INSERT INTO revisions (article_id, number, fields, sections, review, published_at, "
+        "published_by, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            article_id,
+            number,
+            encode_json(fields).decode(),
+            encode_json(list(sections)).decode(),
+            encode_json(review).decode(),
+            format_time(at),
+            actor,
+            restored_from,
+        ),
+    )
+    return number
+
+
+def set_live_revision(
+    conn: sqlite3.Connection, article_id: int, number: int | None, at: datetime
+) -> None:
+    """Point the article at its live revision (None withdraws it from the public API)."""
+    conn.execute(
+        "UPDATE articles SET live_revision = ?, "
+        "first_published_at = coalesce(first_published_at, ?) WHERE id = ?",
+        (number, format_time(at) if number is not None else None, article_id),
+    )
+
+
+def _revision(slug: str, row: tuple[object, ...]) -> Revision:
+    number, fields_json, sections_json, review_json, published_at, published_by, restored = row
+    return Revision(
+        article=slug,
+        number=int(str(number)),
+        fields=decode_fields(str(fields_json)),
+        sections=decode_sections(str(sections_json)),
+        review=decode_review(str(review_json)),
+        published_at=parse_time(str(published_at)),
+        published_by=str(published_by or ""),
+        restored_from=None if restored is None else int(str(restored)),
+    )
+
+
+_REVISION_SELECT = (
+    "SELECT r.number, r.fields, r.sections, r.review, r.published_at, r.published_by, "
+    "r.restored_from FROM revisions r JOIN articles a ON a.id = r.article_id WHERE a.slug = ? "
+)
+
+
+def get_revision(db: ContentDB, slug: str, number: int) -> Revision | None:
+    """One published revision of an article."""
+    row = db.conn.execute(_REVISION_SELECT + "AND r.number = ?", (slug, number)).fetchone()
+    return None if row is None else _revision(slug, row)
+
+
+def list_revisions(db: ContentDB, slug: str) -> list[Revision]:
+    """Every published revision of an article, newest first."""
+    rows = db.conn.execute(_REVISION_SELECT + "ORDER BY r.number DESC", (slug,)).fetchall()
+    return [_revision(slug, row) for row in rows]
+
+
+def insert_event(
+    conn: sqlite3.Connection,
+    article_id: int,
+    *,
+    revision: int | None,
+    action: ChangeAction,
+    sections_changed: Sequence[str],
+    at: datetime,
+) -> int:
+    """Append a publish event to the change feed; its id orders the feed."""
+    cursor = conn.execute(
+        "INSERT INTO events (article_id, revision, action, sections_changed, at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            article_id,
+            revision,
+            action,
+            encode_json(list(sections_changed)).decode(),
+            format_time(at),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def list_events(db: ContentDB, *, after: int, limit: int) -> list[ChangeEvent]:
+    """Publish events after a position, oldest first."""
+    rows = db.conn.execute(
+        "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at FROM events e "
+        "JOIN articles a ON a.id = e.article_id WHERE e.id > ? ORDER BY e.id LIMIT ?",
+        (after, limit),
+    ).fetchall()
+    return [
+        ChangeEvent(
+            cursor=encode_cursor(int(event_id)),
+            article=str(slug),
+            revision=None if revision is None else int(revision),
+            action=action,
+            sections_changed=decode_str_list(str(changed)),
+            at=parse_time(str(at)),
+        )
+        for event_id, slug, revision, action, changed, at in rows
+    ]
+
+
+def last_event_id(db: ContentDB) -> int:
+    """The position of the newest event (0 when there is none)."""
+    row = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
+    return int(row[0])
+
+
+def get_live_sections(conn: sqlite3.Connection, article_id: int) -> list[Section] | None:
+    """The sections of an article's live revision, or None when it is not live."""
+    row = conn.execute(
+        "SELECT r.sections FROM articles a JOIN revisions r "
+        "ON r.article_id = a.id AND r.number = a.live_revision WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    return None if row is None else decode_sections(str(row[0]))
