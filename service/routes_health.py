@@ -13,7 +13,7 @@ from service.errors import DomainError
 from service.migrations import MIGRATIONS, schema_version
 
 
-class HealthStatus(Model, frozen=True):
+class HealthStatus(Model, frozen=True, omit_defaults=True):
     """A probe's answer."""
 
     status: str

@@ -28,7 +28,6 @@ from service.openapi_docs import (
 Format = Annotated[
     RichTextFormat,
     QueryParameter(
-
         description="How rich-text fields are rendered: sanitized `html` (default), the stored "
         "CommonMark `markdown`, or plain `text`.",
     ),

@@ -122,7 +122,8 @@ def _titled_items(items: Sequence[TitledItem], width: int, *, numbered: bool) ->
     for number, item in enumerate(items, start=1):
         marker = f"{number}. " if numbered else "- "
         title = wrap_text(marker + item.title, width)
-        entries.append(f"{title}\n{_markdown(item.body, width, indent=' ' * len(marker))}")
+        body = _markdown(item.body, width, indent=" " * len(marker))
+        entries.append(f"{title}\n{body}" if body else title)
     return "\n\n".join(entries)
 
 
