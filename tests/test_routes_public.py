@@ -91,7 +91,7 @@ def _sentences(source: str) -> list[str]:
     body = [line for line in lines if not line.startswith("![") and line != "Comments"]
     sentences: list[str] = []
     for line in body:
-        # Split list lines "Title – body" and sentences; keep each piece's exact characters.
+        # Split list lines at the en dash between title and body, then into sentences.
         for piece in line.split(" \N{EN DASH} "):
             sentences.extend(s for s in re.split(r"(?<=[.!?])\s+", piece) if s)
     return sentences
@@ -169,8 +169,7 @@ def test_every_encoding_carries_the_same_json(client: Client) -> None:
     bodies = {}
     for encoding in ("identity", "gzip", "br"):
         response = client.get(ARTICLE, headers={"Accept-Encoding": encoding})
-        raw = response.read() if hasattr(response, "read") else response.content
-        bodies[encoding] = response.json() if raw is None else response.json()
+        bodies[encoding] = response.json()
         assert response.headers.get("content-encoding", "identity") == encoding
         assert response.headers["vary"] == "Accept-Encoding"
     assert bodies["identity"] == bodies["gzip"] == bodies["br"]
