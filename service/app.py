@@ -13,11 +13,11 @@ from litestar.types import ASGIApp as LitestarASGIApp
 
 from service.asgi_types import ASGIApp
 from service.config import Settings
-from service.cors import CORSLayer
 from service.db import ContentDB
-from service.edge import PublicEdge, ResponseCache
+from service.edge import ResponseCache
+from service.layers import wrap_in_layers
+from service.logs import configure_logging
 from service.problems import EXCEPTION_HANDLERS
-from service.requestid import RequestIdLayer
 from service.routes_health import HealthController
 from service.routes_public import PublicController
 from service.routes_schema import ContentSchemaController
@@ -30,11 +30,11 @@ Public routes need no authentication, answer `GET` and `HEAD`, are open to every
 strong `ETag`, `Cache-Control` and `Surrogate-Key`, and answer `If-None-Match` with `304`.
 Errors are RFC 9457 `application/problem+json`.
 """
-PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed")
 
 
 def create_app(settings: Settings) -> Litestar:
     """Build the app for these settings: database ready, routes, caches and layers wired."""
+    configure_logging(settings.log_level)
     db = ContentDB(settings.content_db)
     prepare_database(db)
     cache = ResponseCache(db.generation)
@@ -61,10 +61,6 @@ def create_app(settings: Settings) -> Litestar:
         debug=False,
     )
     app.state.update({"db": db, "cache": cache, "settings": settings})
-    # Layers in front of Litestar's own pipeline: request id, CORS, then cached public reads.
-    inner = cast(ASGIApp, app.asgi_handler)
-    outer = RequestIdLayer(
-        CORSLayer(PublicEdge(inner, cache, PUBLIC_PREFIXES), settings.admin_origins)
-    )
-    app.asgi_handler = cast(LitestarASGIApp, outer)
+    layered = wrap_in_layers(cast(ASGIApp, app.asgi_handler), db=db, cache=cache, settings=settings)
+    app.asgi_handler = cast(LitestarASGIApp, layered)
     return app

@@ -40,6 +40,13 @@ def _parse_rate_limit(raw: str) -> int | None:
     return _parse_int("RATE_LIMIT", raw, 1)
 
 
+def _parse_log_level(raw: str) -> str:
+    level = raw.strip().lower()
+    if level not in {"debug", "info", "warning", "error"}:
+        raise SettingsError(f"LOG_LEVEL must be debug, info, warning or error, not {raw!r}")
+    return level
+
+
 def _parse_schedule(raw: str) -> tuple[float, ...]:
     try:
         values = tuple(float(part) for part in raw.split(",") if part.strip())
@@ -66,6 +73,7 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     admin_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1024 * 1024
+    log_level: str = "info"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +96,7 @@ class Settings:
                 )
             ),
             public_base_url=env.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+            log_level=_parse_log_level(env.get("LOG_LEVEL", "info")),
             admin_origins=tuple(
                 origin.strip()
                 for origin in env.get("ADMIN_ORIGINS", "").split(",")

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from service.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from service.logs import request_id_var
 
 _SANE = re.compile(rb"^[A-Za-z0-9._:-]{1,100}$")
 
@@ -25,6 +26,7 @@ class RequestIdLayer:
             given if given is not None and _SANE.match(given) else uuid.uuid4().hex.encode()
         )
         scope.setdefault("state", {})["request_id"] = request_id.decode()
+        request_id_var.set(request_id.decode())
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
