@@ -36,8 +36,8 @@ test: $(STAMP) browser ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check service schema seed tests
-	$(BIN)/ruff format --check service schema seed tests
+	$(BIN)/ruff check service schema seed tests bench
+	$(BIN)/ruff format --check service schema seed tests bench
 	$(BIN)/mypy
 
 seed: $(STAMP) ## Create $(CONTENT_DB) if needed and load the seed article (idempotent)
@@ -48,6 +48,9 @@ schema: $(STAMP) ## Write the content model's JSON Schema to schema/content.sche
 
 token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 	@$(BIN)/python -m service tokens create --name "$(NAME)" --role "$(ROLE)"
+
+bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
+	$(BIN)/python bench/run.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

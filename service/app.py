@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.types import ASGIApp as LitestarASGIApp
+from litestar.openapi.spec import Components, SecurityScheme
 
-from service.asgi_types import ASGIApp
 from service.config import Settings
 from service.db import ContentDB
 from service.edge import ResponseCache
-from service.layers import wrap_in_layers
+from service.layers import ContentApp, install_layers
 from service.logs import configure_logging
 from service.problems import EXCEPTION_HANDLERS
+from service.routes_admin import admin_router
+from service.routes_channels import ChannelController
 from service.routes_health import HealthController
 from service.routes_public import PublicController
 from service.routes_schema import ContentSchemaController
+from service.scheduler import Scheduler
 from service.startup import prepare_database
 
 API_DESCRIPTION = """\
@@ -29,7 +29,16 @@ One reviewed source for health content, served to every channel as typed JSON se
 Public routes need no authentication, answer `GET` and `HEAD`, are open to every origin, carry a
 strong `ETag`, `Cache-Control` and `Surrogate-Key`, and answer `If-None-Match` with `304`.
 Errors are RFC 9457 `application/problem+json`.
+
+Admin routes under `/v1/admin` need `Authorization: Bearer <token>` (tokens are made with
+`python -m service tokens create --name NAME --role editor|reviewer|admin`); draft writes need
+`If-Match` with the draft's current `ETag`.
 """
+BEARER_TOKEN = SecurityScheme(
+    type="http",
+    scheme="bearer",
+    description="An API token from `python -m service tokens create`; its role decides the routes.",
+)
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -38,8 +47,15 @@ def create_app(settings: Settings) -> Litestar:
     db = ContentDB(settings.content_db)
     prepare_database(db)
     cache = ResponseCache(db.generation)
-    app = Litestar(
-        route_handlers=[PublicController, ContentSchemaController, HealthController],
+    scheduler = Scheduler(db)
+    app = ContentApp(
+        route_handlers=[
+            PublicController,
+            ChannelController,
+            ContentSchemaController,
+            HealthController,
+            admin_router(),
+        ],
         dependencies={
             "db": Provide(lambda: db, use_cache=True, sync_to_thread=False),
             "cache": Provide(lambda: cache, use_cache=True, sync_to_thread=False),
@@ -55,12 +71,13 @@ def create_app(settings: Settings) -> Litestar:
             description=API_DESCRIPTION,
             path="/schema",
             render_plugins=[SwaggerRenderPlugin(path="/")],
+            components=Components(security_schemes={"BearerToken": BEARER_TOKEN}),
         ),
         request_max_body_size=settings.max_body_bytes,
-        on_shutdown=[db.close],
+        on_startup=[scheduler.start],
+        on_shutdown=[scheduler.stop, db.close],
         debug=False,
     )
     app.state.update({"db": db, "cache": cache, "settings": settings})
-    layered = wrap_in_layers(cast(ASGIApp, app.asgi_handler), db=db, cache=cache, settings=settings)
-    app.asgi_handler = cast(LitestarASGIApp, layered)
+    install_layers(app, db=db, cache=cache, settings=settings)
     return app

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,29 +16,37 @@ BUSY_TIMEOUT_MS = 5_000
 
 
 class Generation:
-    """A cross-process "content changed" counter: a file whose identity a commit replaces.
+    """A cross-process "content changed" marker: 8 bytes in a shared memory-mapped file.
 
-    Readers compare ``os.stat`` results (about a microsecond) instead of asking SQLite on every
-    request; every committed write replaces the file, so every worker sees the change on its
-    next request.
+    Every committed write stores a fresh random value after its commit; readers compare the
+    mapped bytes with the value they last saw (well under a microsecond) instead of asking
+    SQLite on every request, so every worker sees a change on its next request.
     """
+
+    SIZE = 8
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._map: mmap.mmap | None = None
 
-    def current(self) -> tuple[int, int]:
-        """The file's identity now; it differs after every bump."""
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            return (0, 0)
-        return (stat.st_ino, stat.st_mtime_ns)
+    def _mapped(self) -> mmap.mmap:
+        if self._map is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                if os.fstat(fd).st_size < self.SIZE:
+                    os.pwrite(fd, os.urandom(self.SIZE), 0)
+                self._map = mmap.mmap(fd, self.SIZE, mmap.MAP_SHARED)
+            finally:
+                os.close(fd)
+        return self._map
+
+    def current(self) -> bytes:
+        """The marker now; it differs after every bump."""
+        return self._mapped()[: self.SIZE]
 
     def bump(self) -> None:
-        """Mark the content as changed for every process."""
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(str(time.time_ns()))
-        os.replace(tmp, self.path)
+        """Mark the content as changed for every process (a random value never repeats)."""
+        self._mapped()[: self.SIZE] = os.urandom(self.SIZE)
 
 
 def connect(path: Path) -> sqlite3.Connection:

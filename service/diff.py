@@ -1,9 +1,15 @@
-"""Comparing content: which sections changed between two revisions."""
+"""Comparing content: which sections changed, and field by field what changed in them."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
+from typing import Any
 
+import msgspec
+
+from schema.api import FieldChange
+from schema.article import ArticleFields
 from schema.sections import Section
 
 
@@ -19,3 +25,126 @@ def changed_section_keys(old: Sequence[Section] | None, new: Sequence[Section]) 
     changed = [section.key for section in new if before.get(section.key) != section]
     changed.extend(section.key for section in old if section.key not in after_keys)
     return changed
+
+
+def diff_content(
+    before_fields: ArticleFields | None,
+    before_sections: Sequence[Section],
+    after_fields: ArticleFields,
+    after_sections: Sequence[Section],
+) -> list[FieldChange]:
+    """Field-level changes a reviewer reads: article fields, section order, then each section.
+
+    Sections are matched by key; inside one, values are compared field by field and list items
+    are aligned by content, so an inserted step shows as one addition, not a cascade of edits.
+    """
+    changes = _diff_value(
+        None,
+        "",
+        {} if before_fields is None else msgspec.to_builtins(before_fields),
+        msgspec.to_builtins(after_fields),
+    )
+    before_keys = [section.key for section in before_sections]
+    after_keys = [section.key for section in after_sections]
+    after_set = set(after_keys)
+    kept = set(before_keys) & after_set
+    if [k for k in before_keys if k in kept] != [k for k in after_keys if k in kept]:
+        changes.append(
+            FieldChange(
+                section=None,
+                path="section_order",
+                change="changed",
+                before=before_keys,
+                after=after_keys,
+            )
+        )
+    before = {section.key: section for section in before_sections}
+    for section in after_sections:
+        old = before.get(section.key)
+        if old is None:
+            changes.append(
+                FieldChange(
+                    section=section.key, path="", change="added", after=msgspec.to_builtins(section)
+                )
+            )
+        elif type(old) is not type(section):
+            # A different kind shares no field meaning: show the whole section either side.
+            changes.append(
+                FieldChange(
+                    section=section.key,
+                    path="",
+                    change="changed",
+                    before=msgspec.to_builtins(old),
+                    after=msgspec.to_builtins(section),
+                )
+            )
+        elif old != section:
+            changes.extend(
+                _diff_value(section.key, "", msgspec.to_builtins(old), msgspec.to_builtins(section))
+            )
+    changes.extend(
+        FieldChange(section=old.key, path="", change="removed", before=msgspec.to_builtins(old))
+        for old in before_sections
+        if old.key not in after_set
+    )
+    return changes
+
+
+def _join(path: str, name: str) -> str:
+    return name if not path else f"{path}.{name}"
+
+
+def _diff_value(section: str | None, path: str, before: Any, after: Any) -> list[FieldChange]:
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes: list[FieldChange] = []
+        for name in [*after, *(name for name in before if name not in after)]:
+            child = _join(path, name)
+            if name not in before:
+                changes.append(
+                    FieldChange(section=section, path=child, change="added", after=after[name])
+                )
+            elif name not in after:
+                changes.append(
+                    FieldChange(section=section, path=child, change="removed", before=before[name])
+                )
+            else:
+                changes.extend(_diff_value(section, child, before[name], after[name]))
+        return changes
+    if isinstance(before, list) and isinstance(after, list):
+        return _diff_list(section, path, before, after)
+    return [FieldChange(section=section, path=path, change="changed", before=before, after=after)]
+
+
+def _diff_list(
+    section: str | None, path: str, before: list[Any], after: list[Any]
+) -> list[FieldChange]:
+    """Align items by content; paired items recurse, the rest are whole additions or removals.
+
+    Added and changed items carry their index in the new list, removed ones their old index.
+    """
+    encode = msgspec.json.encode
+    matcher = difflib.SequenceMatcher(
+        a=[encode(item) for item in before], b=[encode(item) for item in after], autojunk=False
+    )
+    changes: list[FieldChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for offset in range(paired):
+            changes.extend(
+                _diff_value(
+                    section, f"{path}[{j1 + offset}]", before[i1 + offset], after[j1 + offset]
+                )
+            )
+        changes.extend(
+            FieldChange(section=section, path=f"{path}[{j}]", change="added", after=after[j])
+            for j in range(j1 + paired, j2)
+        )
+        changes.extend(
+            FieldChange(section=section, path=f"{path}[{i}]", change="removed", before=before[i])
+            for i in range(i1 + paired, i2)
+        )
+    return changes

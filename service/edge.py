@@ -1,20 +1,34 @@
-"""An ASGI layer in front of Litestar that answers hot public GETs from prepared responses.
+"""The edge: hot public GETs answered from prepared responses, in front of everything else.
 
 Published content is immutable per revision, so a response built once can be replayed until the
 content generation changes. A hit costs a dict lookup and an ``os.stat``; misses, other methods
-and other paths fall through to the Litestar app, whose handlers fill the cache.
+and other paths go on to the layers and the Litestar app, whose handlers fill the cache.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from threading import Lock
+from time import perf_counter
 
-from service.asgi_types import ASGIApp, Receive, Scope, Send
+from service.asgi_types import Scope, Send
 from service.db import Generation
 from service.http import PreparedResponse
+from service.metrics import log_access
+from service.ratelimit import RateLimiter
+from service.requestid import request_id_from
+from service.requeststats import RequestStats
 
 CacheKey = tuple[str, bytes]
+
+
+@dataclass(frozen=True)
+class CachedEntry:
+    """A prepared response and the route template it answers (for metrics)."""
+
+    prepared: PreparedResponse
+    route: str
 
 
 class ResponseCache:
@@ -23,7 +37,7 @@ class ResponseCache:
     def __init__(self, generation: Generation, max_entries: int = 4096) -> None:
         self._generation = generation
         self._seen = generation.current()
-        self._entries: OrderedDict[CacheKey, PreparedResponse] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, CachedEntry] = OrderedDict()
         self._max_entries = max_entries
         self._lock = Lock()
         self.hits = 0
@@ -36,7 +50,7 @@ class ResponseCache:
                 self._entries.clear()
                 self._seen = current
 
-    def get(self, key: CacheKey) -> PreparedResponse | None:
+    def get(self, key: CacheKey) -> CachedEntry | None:
         """The prepared response for a path and query, if the content has not changed since."""
         self._sync()
         prepared = self._entries.get(key)
@@ -46,12 +60,12 @@ class ResponseCache:
             self.hits += 1
         return prepared
 
-    def put(self, key: CacheKey, prepared: PreparedResponse, generation: tuple[int, int]) -> None:
+    def put(self, key: CacheKey, entry: CachedEntry, generation: bytes) -> None:
         """Remember a response built from the content as of ``generation``."""
         with self._lock:
             if generation != self._seen:
                 return  # built from content that has changed since: do not serve it again
-            self._entries[key] = prepared
+            self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
@@ -63,7 +77,7 @@ class ResponseCache:
             self._seen = self._generation.current()
 
     @property
-    def generation(self) -> tuple[int, int]:
+    def generation(self) -> bytes:
         """The generation the cached entries belong to (read before building a response)."""
         self._sync()
         return self._seen
@@ -74,35 +88,67 @@ def cache_key(path: str, query_string: bytes) -> CacheKey:
     return (path, query_string)
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return str(value.decode("latin-1"))
-    return None
+class Edge:
+    """Answers cached public GETs and HEADs before any other layer runs.
 
+    A hit does, inline, what the layers behind it would do: the rate limit, the request id, the
+    request metrics and the access log; everything else is left to them.
+    """
 
-class PublicEdge:
-    """Replays prepared responses for cached public GETs and HEADs; everything else passes on."""
-
-    def __init__(self, app: ASGIApp, cache: ResponseCache, prefixes: tuple[str, ...]) -> None:
-        self.app = app
+    def __init__(
+        self,
+        cache: ResponseCache,
+        prefixes: tuple[str, ...],
+        stats: RequestStats,
+        limiter: RateLimiter | None,
+    ) -> None:
         self.cache = cache
         self.prefixes = prefixes
+        self.stats = stats
+        self.limiter = limiter
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            path = str(scope["path"])
-            if path.startswith(self.prefixes) and not path.startswith("/v1/admin"):
-                prepared = self.cache.get(cache_key(path, bytes(scope.get("query_string", b""))))
-                if prepared is not None:
-                    status, headers, body = prepared.answer(
-                        method=str(scope["method"]),
-                        accept_encoding=_header(scope, b"accept-encoding") or "",
-                        if_none_match=_header(scope, b"if-none-match"),
-                    )
-                    await send(
-                        {"type": "http.response.start", "status": status, "headers": headers}
-                    )
-                    await send({"type": "http.response.body", "body": body})
-                    return
-        await self.app(scope, receive, send)
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """Answer the request from the cache; False when it must go to the app."""
+        method = scope["method"]
+        if method != "GET" and method != "HEAD":
+            return False
+        path = scope["path"]
+        if not path.startswith(self.prefixes):
+            return False
+        entry = self.cache.get((path, scope["query_string"]))
+        if entry is None:
+            return False
+        started = perf_counter()
+        accept_encoding = if_none_match = given_id = None
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                accept_encoding = value
+            elif name == b"if-none-match":
+                if_none_match = value
+            elif name == b"x-request-id":
+                given_id = value
+        request_id = request_id_from(given_id)
+        if self.limiter is not None:
+            wait = self.limiter.take(scope)
+            if wait:
+                await self.limiter.refuse(scope, send, wait, request_id)
+                self._record(scope, entry.route, 429, started)
+                return True
+        status, headers, body = entry.prepared.answer_raw(
+            method=method, accept_encoding=accept_encoding, if_none_match=if_none_match
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*headers, (b"x-request-id", request_id)],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        self._record(scope, entry.route, status, started)
+        return True
+
+    def _record(self, scope: Scope, route: str, status: int, started: float) -> None:
+        elapsed = perf_counter() - started
+        self.stats.record(scope["method"], route, status, elapsed)
+        log_access(scope, route, status, elapsed)

@@ -39,6 +39,8 @@ def _opaque(tag: str) -> str:
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """Weak comparison (RFC 9110 13.1.2), tolerant of our per-encoding suffixes."""
+    if if_none_match == etag:
+        return True
     if if_none_match.strip() == "*":
         return True
     return any(_opaque(candidate) == etag for candidate in if_none_match.split(","))
@@ -63,9 +65,30 @@ def choose_encoding(accept_encoding: str) -> str | None:
     return None
 
 
+_encoding_choices: dict[bytes, str | None] = {}
+
+
+def choose_encoding_cached(accept_encoding: bytes) -> str | None:
+    """:func:`choose_encoding` memoised on the raw header (clients send few distinct values)."""
+    try:
+        return _encoding_choices[accept_encoding]
+    except KeyError:
+        choice = choose_encoding(accept_encoding.decode("latin-1"))
+        if len(_encoding_choices) < 1024:
+            _encoding_choices[accept_encoding] = choice
+        return choice
+
+
+Answer = tuple[int, RawHeaders, bytes]
+
+
 @dataclass(frozen=True)
 class PreparedResponse:
-    """A public response built once per content version: body, validators and every encoding."""
+    """A public response built once per content version: body, validators and every encoding.
+
+    Header lists are built on first use per encoding and then reused, so replaying a response
+    allocates nothing but the list the caller extends.
+    """
 
     body: bytes
     media_type: str
@@ -73,9 +96,10 @@ class PreparedResponse:
     cache_control: str
     surrogate_keys: tuple[str, ...]
     encoded: dict[str, bytes] = field(default_factory=dict)
+    _answers: dict[tuple[str | None, bool], Answer] = field(default_factory=dict, repr=False)
 
-    def headers_for(self, encoding: str | None, length: int) -> RawHeaders:
-        """Response headers for one encoding of this body."""
+    def headers_for(self, encoding: str | None, length: int | None) -> RawHeaders:
+        """Response headers for one encoding of this body (no length for a 304)."""
         etag = self.etag if encoding is None else self.etag[:-1] + _ENCODING_SUFFIX[encoding] + '"'
         headers: RawHeaders = [
             (b"content-type", self.media_type.encode()),
@@ -83,24 +107,47 @@ class PreparedResponse:
             (b"cache-control", self.cache_control.encode()),
             (b"vary", b"Accept-Encoding"),
             (b"surrogate-key", " ".join(self.surrogate_keys).encode()),
-            (b"content-length", str(length).encode()),
             (b"x-content-type-options", b"nosniff"),
             *PUBLIC_CORS_HEADERS,
         ]
+        if length is not None:
+            headers.append((b"content-length", str(length).encode()))
         if encoding is not None:
             headers.append((b"content-encoding", encoding.encode()))
         return headers
 
-    def answer(
-        self, *, method: str, accept_encoding: str, if_none_match: str | None
-    ) -> tuple[int, RawHeaders, bytes]:
+    def _answer(self, encoding: str | None, not_modified: bool) -> Answer:
+        key = (encoding, not_modified)
+        answer = self._answers.get(key)
+        if answer is None:
+            body = self.body if encoding is None else self.encoded[encoding]
+            if not_modified:
+                answer = (304, self.headers_for(encoding, None), b"")
+            else:
+                answer = (200, self.headers_for(encoding, len(body)), body)
+            self._answers[key] = answer
+        return answer
+
+    def answer_raw(
+        self, *, method: str, accept_encoding: bytes | None, if_none_match: bytes | None
+    ) -> Answer:
+        """Status, headers and body for a GET or HEAD, from raw request header values."""
+        encoding = (
+            choose_encoding_cached(accept_encoding) if self.encoded and accept_encoding else None
+        )
+        not_modified = if_none_match is not None and etag_matches(
+            if_none_match.decode("latin-1"), self.etag
+        )
+        status, headers, body = self._answer(encoding, not_modified)
+        return status, headers, b"" if method == "HEAD" else body
+
+    def answer(self, *, method: str, accept_encoding: str, if_none_match: str | None) -> Answer:
         """Status, headers and body for a GET or HEAD with these request headers."""
-        encoding = choose_encoding(accept_encoding) if self.encoded else None
-        body = self.body if encoding is None else self.encoded[encoding]
-        if if_none_match is not None and etag_matches(if_none_match, self.etag):
-            headers = [h for h in self.headers_for(encoding, 0) if h[0] != b"content-length"]
-            return 304, headers, b""
-        return 200, self.headers_for(encoding, len(body)), b"" if method == "HEAD" else body
+        return self.answer_raw(
+            method=method,
+            accept_encoding=accept_encoding.encode("latin-1") or None,
+            if_none_match=None if if_none_match is None else if_none_match.encode("latin-1"),
+        )
 
 
 def prepare_response(

@@ -1,30 +1,57 @@
-"""The ASGI layers in front of Litestar's pipeline, outermost first.
+"""The ASGI layers around Litestar's pipeline, and the app class that puts the edge first.
 
-request id -> metrics and access log -> rate limit -> CORS -> cached public reads -> Litestar.
+Order for a request: edge (cached public reads, answered whole) -> request id -> metrics and
+access log -> rate limit -> CORS -> Litestar.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
 
 from service.asgi_types import ASGIApp
 from service.config import Settings
 from service.cors import CORSLayer
 from service.db import ContentDB
-from service.edge import PublicEdge, ResponseCache
+from service.edge import Edge, ResponseCache
 from service.metrics import MetricsLayer
-from service.ratelimit import RateLimitLayer
+from service.ratelimit import RateLimiter, RateLimitLayer
 from service.requestid import RequestIdLayer
+from service.requeststats import RequestStats
 from service.store.stats import content_counts
 
 PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed", "/v1/schema")
 
 
-def wrap_in_layers(
-    inner: ASGIApp, *, db: ContentDB, cache: ResponseCache, settings: Settings
-) -> ASGIApp:
-    """Wrap Litestar's ASGI handler in the service's own layers."""
-    app: ASGIApp = PublicEdge(inner, cache, PUBLIC_PREFIXES)
-    app = CORSLayer(app, settings.admin_origins)
-    if settings.rate_limit_per_minute is not None:
-        app = RateLimitLayer(app, settings.rate_limit_per_minute)
-    app = MetricsLayer(app, lambda: content_counts(db), lambda: (cache.hits, cache.misses))
-    return RequestIdLayer(app)
+class ContentApp(Litestar):
+    """Litestar with the edge in front of its own entry point, so a hit skips all of it."""
+
+    edge: Edge | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Answer from the edge when it can, else run Litestar as usual."""
+        edge = self.edge
+        if edge is not None and scope["type"] == "http" and await edge.answer(scope, send):
+            return
+        await super().__call__(scope, receive, send)
+
+
+def install_layers(
+    app: ContentApp, *, db: ContentDB, cache: ResponseCache, settings: Settings
+) -> None:
+    """Wrap Litestar's ASGI handler in the service's layers and put the edge in front."""
+    stats = RequestStats()
+    limiter = (
+        None
+        if settings.rate_limit_per_minute is None
+        else RateLimiter(settings.rate_limit_per_minute)
+    )
+    inner: ASGIApp = CORSLayer(app.asgi_handler, settings.admin_origins)  # type: ignore[arg-type]
+    if limiter is not None:
+        inner = RateLimitLayer(inner, limiter)
+    inner = MetricsLayer(
+        inner, stats, lambda: content_counts(db), lambda: (cache.hits, cache.misses)
+    )
+    app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
+    app.edge = Edge(cache, PUBLIC_PREFIXES, stats, limiter)

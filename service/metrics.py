@@ -11,11 +11,12 @@ import re
 import time
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from service.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from service.requeststats import RequestStats
 
 access_log = logging.getLogger("service.access")
 _PUBLIC_TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -40,6 +41,24 @@ def route_template(scope: Scope) -> str:
         if pattern.match(path):
             return public
     return "unmatched"
+
+
+def log_access(scope: Scope, route: str, status: int, seconds: float) -> None:
+    """One access-log line (skipped cheaply when the level is above info)."""
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info(
+            "%s %s %s",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+            },
+        )
 
 
 ContentCounts = Callable[[], dict[str, dict[str, int]]]
@@ -86,21 +105,14 @@ class MetricsLayer:
     def __init__(
         self,
         app: ASGIApp,
+        stats: RequestStats,
         read_counts: ContentCounts,
         cache_stats: CacheStats,
     ) -> None:
         self.app = app
+        self.stats = stats
         self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "http_requests", "HTTP requests.", ["method", "route", "status"], registry=self.registry
-        )
-        self.latency = Histogram(
-            "http_request_duration_seconds",
-            "Time to answer, by route.",
-            ["route"],
-            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-            registry=self.registry,
-        )
+        self.registry.register(stats)
         self.registry.register(_ContentCollector(read_counts, cache_stats))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,21 +136,8 @@ class MetricsLayer:
         finally:
             elapsed = time.perf_counter() - started
             route = route_template(scope)
-            self.requests.labels(str(scope["method"]), route, str(status)).inc()
-            self.latency.labels(route).observe(elapsed)
-            access_log.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 3),
-                },
-            )
+            self.stats.record(str(scope["method"]), route, status, elapsed)
+            log_access(scope, route, status, elapsed)
 
     async def _serve_metrics(self, send: Send) -> None:
         body = generate_latest(self.registry)

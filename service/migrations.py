@@ -119,7 +119,15 @@ def _create_content_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) 
     db.table("tokens").create_index(["token_hash"], unique=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_content_tables,)
+def _keep_audit_rows(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # The first migration stops updates; the audit log must not lose rows either.
+    conn.execute(
+        "CREATE TRIGGER audit_is_kept BEFORE DELETE ON audit BEGIN "
+        "SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_content_tables, _keep_audit_rows)
 
 
 def schema_version(content_db: ContentDB) -> int:

@@ -99,3 +99,14 @@ def example_article() -> Any:
         sections=seed.sections,
     )
     return msgspec.to_builtins(article)
+
+
+def media_response(media_type: str, description: str, example: str | None = None) -> ResponseSpec:
+    """A 200 response whose body is not JSON (HTML, plain text, Atom), with one example body."""
+    return ResponseSpec(
+        data_container=str,
+        description=description,
+        media_type=media_type,
+        generate_examples=False,
+        examples=None if example is None else [Example(id="example", value=example)],
+    )

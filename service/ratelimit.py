@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import msgspec
 
 from schema.api import Problem
-from service.asgi_types import ASGIApp, Receive, Scope, Send
+from service.asgi_types import ASGIApp, Message, Receive, Scope, Send
 
 _encode = msgspec.json.Encoder().encode
 MAX_TRACKED_CLIENTS = 50_000
@@ -26,47 +26,37 @@ class _Bucket:
     updated: float
 
 
-class RateLimitLayer:
-    """Answers ``429`` with ``Retry-After`` once a client spends its allowance for a route group."""
+class RateLimiter:
+    """Token buckets per client and route group: ``per_minute`` requests, refilled steadily."""
 
-    def __init__(self, app: ASGIApp, per_minute: int) -> None:
-        self.app = app
+    def __init__(self, per_minute: int) -> None:
         self.capacity = float(per_minute)
         self.refill_per_second = per_minute / 60.0
         self._buckets: dict[tuple[str, str], _Bucket] = {}
 
-    def _group(self, path: str) -> str:
-        return "admin" if path.startswith(("/v1/admin", "/admin")) else "public"
-
-    def _take(self, key: tuple[str, str], now: float) -> float:
-        """Spend one token; returns 0 when allowed, else seconds until one is available."""
+    def take(self, scope: Scope) -> float:
+        """Spend one token for this request; 0 when allowed, else seconds until one is due."""
+        path = str(scope.get("path", ""))
+        group = "admin" if path.startswith(("/v1/admin", "/admin")) else "public"
+        client = scope.get("client")
+        key = (str(client[0]) if client else "unknown", group)
+        now = time.monotonic()
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) >= MAX_TRACKED_CLIENTS:
                 self._buckets.clear()  # crude but bounded; a flood of clients resets counts
             bucket = self._buckets[key] = _Bucket(tokens=self.capacity, updated=now)
-        bucket.tokens = min(
-            self.capacity, bucket.tokens + (now - bucket.updated) * self.refill_per_second
-        )
+        refilled = bucket.tokens + (now - bucket.updated) * self.refill_per_second
+        bucket.tokens = min(self.capacity, refilled)
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return 0.0
         return (1.0 - bucket.tokens) / self.refill_per_second
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        if scope["type"] != "http" or path.startswith(EXEMPT_PATHS):
-            await self.app(scope, receive, send)
-            return
-        client = scope.get("client")
-        host = str(client[0]) if client else "unknown"
-        wait = self._take((host, self._group(path)), time.monotonic())
-        if wait == 0.0:
-            await self.app(scope, receive, send)
-            return
+    async def refuse(self, scope: Scope, send: Send, wait: float, request_id: bytes) -> None:
+        """Answer ``429`` problem+json with ``Retry-After``."""
         retry_after = max(1, math.ceil(wait))
-        request_id = scope.get("state", {}).get("request_id")
         body = _encode(
             Problem(
                 type="about:blank",
@@ -74,20 +64,45 @@ class RateLimitLayer:
                 status=429,
                 detail=f"Rate limit of {int(self.capacity)} requests a minute reached for this "
                 f"client; retry after {retry_after} s.",
-                instance=path,
-                request_id=None if request_id is None else str(request_id),
+                instance=str(scope.get("path", "")),
+                request_id=request_id.decode(),
             )
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"retry-after", str(retry_after).encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"access-control-allow-origin", b"*"),
-                ],
-            }
-        )
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"retry-after", str(retry_after).encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"access-control-allow-origin", b"*"),
+            (b"x-request-id", request_id),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class RateLimitLayer:
+    """Refuses requests over the limit before they reach the app (probes are exempt)."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(EXEMPT_PATHS):
+            await self.app(scope, receive, send)
+            return
+        wait = self.limiter.take(scope)
+        if wait == 0.0:
+            await self.app(scope, receive, send)
+            return
+        request_id = str(scope.get("state", {}).get("request_id", ""))
+        # The request id layer adds its header on the way out; do not add it twice.
+        await self.limiter.refuse(scope, _without_request_id(send), wait, request_id.encode())
+
+
+def _without_request_id(send: Send) -> Send:
+    async def forward(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [h for h in message["headers"] if h[0] != b"x-request-id"]
+        await send(message)
+
+    return forward

@@ -12,17 +12,28 @@ from threading import Lock
 
 import msgspec
 
-from schema.api import ArticleList, ChangePage, RichTextFormat
+from schema.api import ArticleList, ChangePage, NewsletterDigest, RichTextFormat
 from schema.article import Article
 from schema.sections import Section
 from service.db import ContentDB
+from service.digest import build_atom_feed, build_digest
 from service.errors import FieldError, InvalidInput, NotFound
 from service.http import FEED_CACHE_CONTROL, PreparedResponse, prepare_response
-from service.render import render_rich_text
-from service.store import content
+from service.render import (
+    article_web_url,
+    render_email,
+    render_rich_text,
+    render_text,
+    render_web,
+)
+from service.store import content, feed
 from service.store.codec import decode_cursor, encode_cursor
 
 JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+ATOM = "application/atom+xml"
+FEED_ENTRIES = 50
 MAX_PAGE = 100
 _encode = msgspec.json.Encoder().encode
 
@@ -31,12 +42,13 @@ class _RenderedArticles:
     """Live articles with rich text rendered, per (slug, revision, format): immutable, so shared."""
 
     def __init__(self, max_entries: int = 256) -> None:
-        self._entries: OrderedDict[tuple[str, int, str], Article] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, int, str, str], Article] = OrderedDict()
         self._max_entries = max_entries
         self._lock = Lock()
 
     def get(self, article: Article, fmt: RichTextFormat) -> Article:
-        key = (article.slug, article.revision, fmt)
+        # updated_at too: a restored backup (or another test database) may reuse a revision number.
+        key = (article.slug, article.revision, article.updated_at.isoformat(), fmt)
         with self._lock:
             found = self._entries.get(key)
         if found is None:
@@ -172,4 +184,65 @@ def rendered_response(
         render(article).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
+    )
+
+
+def web_response(db: ContentDB, slug: str, sections: str | None, base_url: str) -> PreparedResponse:
+    """The sanitized web fragment with its JSON-LD."""
+    return rendered_response(db, slug, sections, HTML, lambda a: render_web(a, base_url=base_url))
+
+
+def email_response(
+    db: ContentDB, slug: str, sections: str | None, base_url: str
+) -> PreparedResponse:
+    """The complete email document, linking to the article's web page."""
+    return rendered_response(
+        db,
+        slug,
+        sections,
+        HTML,
+        lambda a: render_email(a, web_url=article_web_url(base_url, a.slug)),
+    )
+
+
+def text_response(db: ContentDB, slug: str, sections: str | None) -> PreparedResponse:
+    """The plain-text render."""
+    return rendered_response(db, slug, sections, TEXT, render_text)
+
+
+def read_newsletter(
+    db: ContentDB, since: str | None, limit: int, base_url: str
+) -> NewsletterDigest:
+    """A digest of the events after the cursor: one item per changed article."""
+    after = decode_cursor(since)
+    with db.read():
+        events = feed.list_events_after(db, after=after, limit=limit + 1)
+        changes = feed.net_changes(db, events[:limit])
+    next_cursor = events[:limit][-1].event.cursor if events else (since or encode_cursor(after))
+    return build_digest(
+        changes, base_url=base_url, next_cursor=next_cursor, has_more=len(events) > limit
+    )
+
+
+def newsletter_response(
+    db: ContentDB, since: str | None, limit: int, base_url: str
+) -> PreparedResponse:
+    """The newsletter digest as JSON."""
+    return prepare_response(
+        _encode(read_newsletter(db, since, limit, base_url)),
+        media_type=JSON,
+        surrogate_keys=["changes", "newsletter"],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def feed_response(db: ContentDB, base_url: str) -> PreparedResponse:
+    """The Atom feed of the newest publish events."""
+    with db.read():
+        changes = feed.event_changes(db, feed.list_recent_events(db, limit=FEED_ENTRIES))
+    return prepare_response(
+        build_atom_feed(changes, base_url=base_url),
+        media_type=ATOM,
+        surrogate_keys=["changes", "feed"],
+        cache_control=FEED_CACHE_CONTROL,
     )

@@ -15,7 +15,7 @@ from schema.article import Article
 from schema.sections import Section
 from service import reads
 from service.db import ContentDB
-from service.edge import ResponseCache, cache_key
+from service.edge import CachedEntry, ResponseCache, cache_key
 from service.http import PreparedResponse
 from service.openapi_docs import (
     CONDITIONAL_GET_HEADERS,
@@ -65,7 +65,8 @@ def serve_prepared(
     """Build (on a miss), remember for the edge layer, and answer conditionally."""
     generation = cache.generation
     prepared = build()
-    cache.put(cache_key(request.scope["path"], request.scope["query_string"]), prepared, generation)
+    key = cache_key(request.scope["path"], request.scope["query_string"])
+    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), generation)
     status, headers, body = prepared.answer(
         method=request.method,
         accept_encoding=request.headers.get("accept-encoding", ""),
@@ -78,7 +79,7 @@ def serve_prepared(
         headers={
             name.decode(): value.decode()
             for name, value in headers
-            if name not in (b"content-length", b"content-type")
+            if name != b"content-length"  # content-type as prepared: Litestar would add a charset
         },
     )
 

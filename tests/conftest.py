@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from schema.api import Role
 from seed.loader import load_seed
 from service.app import create_app
+from service.auth import issue_token
 from service.config import Settings
 from service.db import ContentDB
 from service.migrations import migrate
@@ -56,3 +58,57 @@ def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
     """An in-process HTTP client for the app."""
     with TestClient(app) as test_client:
         yield test_client
+
+
+# --- Admin API: people, their tokens and the headers that carry them ---
+
+EDITOR = "Erin Editor"
+SECOND_EDITOR = "Sam Second"
+REVIEWER = "Rita Reviewer"
+ADMIN = "Ada Admin"
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def token_headers(app: Litestar, settings: Settings) -> Callable[[str, Role], Headers]:
+    """A factory: ``Authorization`` headers for a fresh token of a name and role."""
+
+    def make(name: str, role: Role) -> Headers:
+        content_db = ContentDB(settings.content_db)
+        try:
+            token = issue_token(content_db, name, role)
+        finally:
+            content_db.close()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def editor_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
+    """Headers of an editor's token."""
+    return token_headers(EDITOR, "editor")
+
+
+@pytest.fixture
+def second_editor_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
+    """Headers of another editor's token."""
+    return token_headers(SECOND_EDITOR, "editor")
+
+
+@pytest.fixture
+def reviewer_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
+    """Headers of a reviewer's token."""
+    return token_headers(REVIEWER, "reviewer")
+
+
+@pytest.fixture
+def admin_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
+    """Headers of an admin's token."""
+    return token_headers(ADMIN, "admin")
+
+
+@pytest.fixture
+def editor_reviewer_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
+    """Headers of a reviewer token held by the editor (same name): four-eyes must still hold."""
+    return token_headers(EDITOR, "reviewer")

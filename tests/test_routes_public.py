@@ -179,7 +179,7 @@ def test_compressed_bytes_decode_to_the_identity_body(app: Litestar) -> None:
     with TestClient(app) as client:
         identity = client.get(ARTICLE, headers={"Accept-Encoding": "identity"}).content
     cache = app.state["cache"]
-    prepared = next(iter(cache._entries.values()))
+    prepared = next(iter(cache._entries.values())).prepared
     assert gzip.decompress(prepared.encoded["gzip"]) == identity
     assert brotli.decompress(prepared.encoded["br"]) == identity
 

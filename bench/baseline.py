@@ -1,0 +1,30 @@
+"""The benchmark's baseline: a bare ASGI callable returning the same pre-encoded bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+BODY = Path(os.environ.get("BASELINE_BODY", "bench/.body.json")).read_bytes()
+ETAG = ('"' + hashlib.blake2b(BODY, digest_size=16).hexdigest() + '"').encode()
+HEADERS = [
+    (b"content-type", b"application/json"),
+    (b"etag", ETAG),
+    (b"cache-control", b"public, max-age=60"),
+    (b"content-length", str(len(BODY)).encode()),
+]
+
+
+async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Answer every request with the same bytes (or 304 when the ETag matches)."""
+    if scope["type"] != "http":
+        return
+    for name, value in scope["headers"]:
+        if name == b"if-none-match" and value == ETAG:
+            await send({"type": "http.response.start", "status": 304, "headers": HEADERS[:3]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})

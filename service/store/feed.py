@@ -1,0 +1,132 @@
+"""Reads behind the newsletter and the Atom feed: publish events with the revisions around them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from schema.api import ChangeAction, ChangeEvent
+from schema.article import Revision
+from service.db import ContentDB
+from service.store.codec import decode_str_list, encode_cursor, parse_time
+from service.store.content import get_revision
+
+
+@dataclass(frozen=True)
+class EventWithPrevious:
+    """A publish event and the revision that was live just before it (None: not live)."""
+
+    event: ChangeEvent
+    previous_revision: int | None
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """One article's change over a run of publish events: the live revision before and after.
+
+    ``before`` is None when the article was not live (a first publish); ``after`` is None when
+    the run ends with it withdrawn. ``action``, ``at`` and ``cursor`` are the last event's.
+    """
+
+    slug: str
+    action: ChangeAction
+    at: datetime
+    cursor: str
+    before: Revision | None
+    after: Revision | None
+
+    @property
+    def shown(self) -> Revision:
+        """The revision that describes the article now (the last live one when withdrawn)."""
+        revision = self.after or self.before
+        if revision is None:
+            raise ValueError(f"a change of {self.slug!r} needs a revision before or after")
+        return revision
+
+
+# Each event's predecessor comes from the article's whole history, not just the page asked for.
+# An unpublish event names the revision it withdrew, but after it nothing is live.
+_EVENTS = (
+    "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at, e.previous "
+    "FROM (SELECT id, article_id, revision, action, sections_changed, at, "
+    "  lag(CASE WHEN action = 'unpublished' THEN NULL ELSE revision END) "
+    "  OVER (PARTITION BY article_id ORDER BY id) AS previous FROM events) e "
+    "JOIN articles a ON a.id = e.article_id "
+)
+
+
+def list_events_after(db: ContentDB, *, after: int, limit: int) -> list[EventWithPrevious]:
+    """Events after a change-feed position, oldest first, each with its previous revision."""
+    rows = db.conn.execute(
+        _EVENTS + "WHERE e.id > ? ORDER BY e.id LIMIT ?", (after, limit)
+    ).fetchall()
+    return [_event(row) for row in rows]
+
+
+def list_recent_events(db: ContentDB, *, limit: int) -> list[EventWithPrevious]:
+    """The newest events, newest first, each with its previous revision."""
+    rows = db.conn.execute(_EVENTS + "ORDER BY e.id DESC LIMIT ?", (limit,)).fetchall()
+    return [_event(row) for row in rows]
+
+
+def net_changes(db: ContentDB, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
+    """One change per article: from before its first event to after its last, in feed order."""
+    runs: dict[str, list[EventWithPrevious]] = {}
+    for item in events:
+        runs.setdefault(item.event.article, []).append(item)
+    revisions = _Revisions(db)
+    found = (revisions.change(run[-1].event, run[0].previous_revision) for run in runs.values())
+    return [change for change in found if change is not None]
+
+
+def event_changes(db: ContentDB, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
+    """One change per event, in the order given."""
+    revisions = _Revisions(db)
+    found = (revisions.change(item.event, item.previous_revision) for item in events)
+    return [change for change in found if change is not None]
+
+
+class _Revisions:
+    """Revisions by slug and number, each read once per response build."""
+
+    def __init__(self, db: ContentDB) -> None:
+        self._db = db
+        self._seen: dict[tuple[str, int], Revision | None] = {}
+
+    def get(self, slug: str, number: int | None) -> Revision | None:
+        if number is None:
+            return None
+        if (slug, number) not in self._seen:
+            self._seen[(slug, number)] = get_revision(self._db, slug, number)
+        return self._seen[(slug, number)]
+
+    def change(self, last: ChangeEvent, previous_revision: int | None) -> ArticleChange | None:
+        before = self.get(last.article, previous_revision)
+        after = None if last.action == "unpublished" else self.get(last.article, last.revision)
+        if before is None and after is None:
+            return None
+        return ArticleChange(
+            slug=last.article,
+            action=last.action,
+            at=last.at,
+            cursor=last.cursor,
+            before=before,
+            after=after,
+        )
+
+
+def _event(row: tuple[Any, ...]) -> EventWithPrevious:
+    event_id, slug, revision, action, changed, at, previous = row
+    return EventWithPrevious(
+        event=ChangeEvent(
+            cursor=encode_cursor(int(event_id)),
+            article=str(slug),
+            revision=None if revision is None else int(revision),
+            action=action,
+            sections_changed=decode_str_list(str(changed)),
+            at=parse_time(str(at)),
+        ),
+        previous_revision=None if previous is None else int(previous),
+    )
