@@ -1,10 +1,14 @@
-"""The command line: ``python -m service prepare|seed|schema|tokens ...``; honours CONTENT_DB."""
+"""The command line: ``python -m service prepare|seed|schema|tokens|backup|restore|export``.
+
+Every command honours CONTENT_DB.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from schema.export import content_json_schema_bytes
@@ -69,6 +73,53 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from service.backup import BackupError, backup_database
+
+    try:
+        backup_database(ContentDB(settings.content_db), Path(args.path))
+    except BackupError as error:
+        print(f"backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.content_db} to {args.path} (integrity ok)", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from service.backup import BackupError, restore_database
+
+    try:
+        restore_database(Path(args.path), ContentDB(settings.content_db))
+    except BackupError as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {settings.content_db} from {args.path}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from service.export import export_site
+
+    db = ContentDB(settings.content_db)
+    migrate(db)
+    manifest = export_site(db, settings, Path(args.directory))
+    print(
+        f"exported {manifest.articles} article(s), {len(manifest.files)} files, "
+        f"to {args.directory} (see manifest.json)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_operation_commands(commands: Any) -> None:
+    backup = commands.add_parser("backup", help="online copy of the database (integrity-checked)")
+    backup.add_argument("path", help="where to write the copy (must not exist)")
+    restore = commands.add_parser("restore", help="replace the database's content with a backup")
+    restore.add_argument("path", help="a backup made by `backup`")
+    export = commands.add_parser("export", help="write published content as static files")
+    export.add_argument("directory", help="where to write the files and manifest.json")
+
+
 def _add_token_commands(commands: Any) -> None:
     tokens = commands.add_parser("tokens", help="create, list and revoke admin API tokens")
     actions = tokens.add_subparsers(dest="tokens_command", required=True)
@@ -92,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="load the seed article (idempotent)")
     commands.add_parser("schema", help="print the content model's JSON Schema")
     _add_token_commands(commands)
+    _add_operation_commands(commands)
     return parser
 
 
@@ -100,6 +152,9 @@ HANDLERS: dict[str, Command] = {
     "seed": _seed,
     "schema": _schema,
     "tokens": _tokens,
+    "backup": _backup,
+    "restore": _restore,
+    "export": _export,
 }
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -15,6 +18,8 @@ from service.publishing import make_live
 from service.store import content
 from service.store.codec import utc_now
 from tests.conftest import SLUG
+
+ROOT = Path(__file__).parents[1]
 
 
 def publish_revisions(path: Path, count: int) -> None:
@@ -89,4 +94,29 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_a_broken_file(
     broken.write_bytes(b"not a database at all" * 100)
     with pytest.raises(BackupError, match="integrity check: file is not a database"):
         restore_database(broken, seeded_db)
+    assert revision_count(seeded_db.path) == 1
+
+
+def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m service`` with CONTENT_DB pointing at ``database``."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=ROOT,
+        env={**os.environ, "CONTENT_DB": str(database)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_backup_and_restore_commands_round_trip(seeded_db: ContentDB, tmp_path: Path) -> None:
+    copy = tmp_path / "cli-backup.db"
+    made = run_cli("backup", str(copy), database=seeded_db.path)
+    assert made.returncode == 0, made.stderr
+    assert integrity_check(copy) == "ok"
+    publish_revisions(seeded_db.path, 2)
+    refused = run_cli("backup", str(copy), database=seeded_db.path)
+    assert refused.returncode == 1 and "exists already" in refused.stderr
+    restored = run_cli("restore", str(copy), database=seeded_db.path)
+    assert restored.returncode == 0, restored.stderr
     assert revision_count(seeded_db.path) == 1

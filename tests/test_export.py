@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import msgspec
@@ -9,6 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.config import Settings
+from service.db import ContentDB
 from service.export import ExportManifest, export_site
 from tests.conftest import SLUG
 
@@ -31,3 +35,18 @@ def test_export_writes_every_public_view_with_the_api_etags(
         assert (out / exported.file).read_bytes() == served.content
     written = msgspec.json.decode((out / "manifest.json").read_bytes(), type=ExportManifest)
     assert written == manifest
+
+
+def test_export_command_writes_the_manifest(seeded_db: ContentDB, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    completed = subprocess.run(
+        [sys.executable, "-m", "service", "export", str(out)],
+        cwd=Path(__file__).parents[1],
+        env={**os.environ, "CONTENT_DB": str(seeded_db.path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "exported 1 article(s)" in completed.stderr
+    manifest = msgspec.json.decode((out / "manifest.json").read_bytes(), type=ExportManifest)
+    assert all((out / f.file).is_file() for f in manifest.files)
