@@ -67,13 +67,13 @@ def authenticate(db: ContentDB, authorization: str | None) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized("Send `Authorization: Bearer <token>`; make one with `make token`.")
     digest = hash_token(token)
-    record_ = tokens.find_token(db.conn, digest)
+    stored = tokens.find_token(db.conn, digest)
     # Found by its hash; compared in constant time anyway, so no timing tells how close a guess is.
-    if record_ is None or not hmac.compare_digest(record_.token_hash, digest):
+    if stored is None or not hmac.compare_digest(stored.token_hash, digest):
         raise _unauthorized("The token is not known.")
-    if record_.is_revoked:
+    if stored.is_revoked:
         raise _unauthorized("The token was revoked.")
-    return Principal(name=record_.name, role=record_.role, token_id=record_.id)
+    return Principal(name=stored.name, role=stored.role, token_id=stored.id)
 
 
 def roles_of(route_handler: BaseRouteHandler) -> tuple[Role, ...]:
@@ -117,11 +117,17 @@ def check_name(name: str) -> str:
 
 def issue_token(db: ContentDB, name: str, role: Role) -> str:
     """Create a token for a person and role; the only time the token itself is seen."""
+    check_name(name)
+    if role not in ROLES:
+        raise InvalidInput(
+            f"{role!r} is not a role; use one of {', '.join(ROLES)}.",
+            errors=(FieldError("role", "unknown role"),),
+        )
     token = new_token()
     at = utc_now()
     with db.write() as conn:
         token_id = tokens.insert_token(
-            conn, name=check_name(name), role=role, token_hash=hash_token(token), at=at
+            conn, name=name, role=role, token_hash=hash_token(token), at=at
         )
         record(
             conn,

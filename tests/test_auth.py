@@ -163,4 +163,8 @@ def test_every_admin_operation_is_documented_with_the_bearer_scheme(
         path = re.sub(r"\{(\w+):\w+\}", r"{\1}", op.path)
         documented = spec["paths"][path][op.method.lower()]
         assert documented["security"] == [{"BearerToken": []}], op
-        assert {"401", "403"} <= set(documented["responses"]), op
+        assert {"400", "401", "403"} <= set(documented["responses"]), op
+        for status in ("400", "401", "403"):
+            assert list(documented["responses"][status]["content"]) == [
+                "application/problem+json"
+            ], (op, status)

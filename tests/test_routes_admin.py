@@ -383,7 +383,6 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert response.headers["content-type"].startswith("application/problem+json")
     if path is not None:
         assert path in [error["path"] for error in problem["errors"]], problem
-        assert path in problem["detail"] or problem["errors"][0]["message"]
     assert read_draft(client, editor_headers) == (before, etag)
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Operation, RequestBody
 
 from service.openapi_docs import json_response, problem_responses
 
@@ -18,8 +19,12 @@ _ADMIN_WORDING = {
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """problem+json answers for these statuses, worded for the admin API."""
-    specs = problem_responses(*statuses)
+    """problem+json answers for these statuses, worded for the admin API.
+
+    400, 401 and 403 are always included: every admin route checks its token and parameters
+    (and Litestar would otherwise document its own, non-problem 400).
+    """
+    specs = problem_responses(*sorted({400, 401, 403, *statuses}))
     return {
         status: dataclasses.replace(spec, description=_ADMIN_WORDING[status])
         if status in _ADMIN_WORDING
@@ -31,3 +36,12 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
 def also(status: int, container: type[Any], description: str) -> dict[int, ResponseSpec]:
     """A second success answer (like 201 for a PUT that adds, 202 for a scheduled publish)."""
     return {status: json_response(container, description)}
+
+
+@dataclasses.dataclass
+class OptionalBodyOperation(Operation):
+    """An operation whose JSON body may be left out (Litestar marks every body required)."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False

@@ -29,6 +29,7 @@ AuditSince = Annotated[
         description="Either an audit id (digits; entries after it; pass the previous page's "
         "`next_since`) or an ISO-8601 time (entries at or after it; UTC without an offset).",
         max_length=64,
+        pattern=r"^(?:[0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?)$",
     ),
 ]
 AuditLimit = Annotated[

@@ -10,7 +10,7 @@ from schema.api import ApproveRequest, LiveChange, PublishRequest, RejectRequest
 from schema.article import Draft
 from service.auth import EDITORS, REVIEWERS
 from service.routes_admin.common import ETAG_HEADER, Db, IfMatch, Slug, Who, body, draft_response
-from service.routes_admin.docs import also, problems
+from service.routes_admin.docs import OptionalBodyOperation, also, problems
 from service.workflow import live, review
 
 
@@ -39,6 +39,7 @@ class ReviewController(Controller):
         status_code=200,
         sync_to_thread=False,
         summary="Approve the draft under review",
+        operation_class=OptionalBodyOperation,
         response_headers=[ETAG_HEADER],
         responses=problems(400, 401, 403, 404, 409, 412, 413, 428),
     )
@@ -83,6 +84,7 @@ class ReviewController(Controller):
         status_code=200,
         sync_to_thread=False,
         summary="Publish the approved draft, now or at a time",
+        operation_class=OptionalBodyOperation,
         responses={
             **also(202, LiveChange, "Scheduled: it goes live at `at`."),
             **problems(400, 401, 403, 404, 409, 412, 413),

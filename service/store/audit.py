@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 
 from schema.api import AuditEntry
-from service.store.codec import parse_time
-
-
-def sortable_time(value: datetime) -> str:
-    """ISO-8601 UTC with fixed-width microseconds, so text order is time order.
-
-    ``codec.format_time`` drops a zero fraction, and "...:00Z" sorts after "...:00.5Z".
-    """
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from service.store.codec import format_time, parse_time
 
 
 def insert_audit(
@@ -33,7 +25,7 @@ def insert_audit(
     cursor = conn.execute(
         "INSERT INTO audit (at, actor, role, action, article, revision, request_id, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (sortable_time(at), actor, role, action, article, revision, request_id, detail),
+        (format_time(at), actor, role, action, article, revision, request_id, detail),
     )
     return int(cursor.lastrowid or 0)
 
@@ -57,7 +49,7 @@ def list_audit(
         params.append(article)
     if since is not None:
         sql += " AND at >= ?"
-        params.append(sortable_time(since))
+        params.append(format_time(since))
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
     return [

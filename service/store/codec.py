@@ -28,8 +28,8 @@ def utc_now() -> datetime:
 
 
 def format_time(value: datetime) -> str:
-    """Store times as ISO-8601 UTC strings, which sort chronologically as text."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """ISO-8601 UTC with fixed-width microseconds, so text order is time order."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_time(value: str) -> datetime:

@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from schema.article import Draft, DraftState
-from service.store.audit import sortable_time
 from service.store.codec import (
     decode_fields,
     decode_review,
     decode_sections,
     decode_str_list,
     encode_json,
+    format_time,
     parse_time,
 )
 
@@ -42,11 +42,11 @@ def _values(article_id: int, draft: Draft, scheduled_by: str | None) -> tuple[An
         encode_json(draft.sections).decode(),
         encode_json(draft.editors).decode(),
         draft.updated_by,
-        sortable_time(draft.updated_at),
+        format_time(draft.updated_at),
         draft.submitted_by,
         None if draft.review is None else encode_json(draft.review).decode(),
         draft.rejection_reason,
-        None if draft.scheduled_at is None else sortable_time(draft.scheduled_at),
+        None if draft.scheduled_at is None else format_time(draft.scheduled_at),
         scheduled_by if draft.scheduled_at is not None else None,
         article_id,
     )
@@ -117,7 +117,7 @@ def list_due_drafts(conn: sqlite3.Connection, now: datetime) -> list[DueDraft]:
         "JOIN articles a ON a.id = d.article_id "
         "WHERE d.state = ? AND d.scheduled_at IS NOT NULL AND d.scheduled_at <= ? "
         "ORDER BY d.scheduled_at",
-        (DraftState.APPROVED.value, sortable_time(now)),
+        (DraftState.APPROVED.value, format_time(now)),
     ).fetchall()
     return [DueDraft(int(aid), str(slug), str(by or "")) for aid, slug, by in rows]
 
