@@ -14,6 +14,7 @@ from service.db import ContentDB
 from service.edge import ResponseCache
 from service.layers import ContentApp, install_layers
 from service.logs import configure_logging
+from service.openapi_refine import refine_openapi
 from service.problems import EXCEPTION_HANDLERS
 from service.routes_admin import admin_router
 from service.routes_channels import ChannelController
@@ -80,4 +81,5 @@ def create_app(settings: Settings) -> Litestar:
     )
     app.state.update({"db": db, "cache": cache, "settings": settings})
     install_layers(app, db=db, cache=cache, settings=settings)
+    refine_openapi(app)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from service.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from service.http import PUBLIC_CORS_HEADERS
 
@@ -24,12 +26,34 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-class CORSLayer:
-    """Answers preflights itself and adds the allow headers to actual responses."""
+class AllowedMethods:
+    """Which methods each route path answers, for ``OPTIONS`` (Litestar 2's own default OPTIONS
+    handler lists only one handler's methods when several share a path; fixed only in 3.0)."""
 
-    def __init__(self, app: ASGIApp, admin_origins: tuple[str, ...]) -> None:
+    def __init__(self, routes: list[tuple[str, set[str]]]) -> None:
+        self._routes = [
+            (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), methods)
+            for path, methods in routes
+        ]
+
+    def for_path(self, path: str) -> bytes | None:
+        """The ``Allow`` value for a path, or None when no route matches it."""
+        methods: set[str] = set()
+        for pattern, route_methods in self._routes:
+            if pattern.match(path):
+                methods |= route_methods
+        return ", ".join(sorted(methods | {"OPTIONS"})).encode() if methods else None
+
+
+class CORSLayer:
+    """Answers preflights and plain ``OPTIONS`` itself and adds the allow headers to responses."""
+
+    def __init__(
+        self, app: ASGIApp, admin_origins: tuple[str, ...], allowed: AllowedMethods
+    ) -> None:
         self.app = app
         self.admin_origins = frozenset(origin.encode() for origin in admin_origins)
+        self.allowed = allowed
 
     def _is_admin(self, scope: Scope) -> bool:
         return str(scope["path"]).startswith(ADMIN_PREFIX)
@@ -47,6 +71,11 @@ class CORSLayer:
         ):
             await self._preflight(send, origin, admin)
             return
+        if scope["method"] == "OPTIONS":
+            allow = self.allowed.for_path(str(scope["path"]))
+            if allow is not None:
+                await _no_content(send, [(b"allow", allow)])
+                return
         if origin is None:
             await self.app(scope, receive, send)
             return
@@ -86,6 +115,10 @@ class CORSLayer:
         else:
             # No allow headers: the browser refuses the cross-origin admin request.
             headers = [(b"vary", b"Origin")]
-        headers.append((b"content-length", b"0"))
-        await send({"type": "http.response.start", "status": 204, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
+        await _no_content(send, headers)
+
+
+async def _no_content(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    headers = [*headers, (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})

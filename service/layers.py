@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar
+from litestar.routes import HTTPRoute
 
 from service.asgi_types import ASGIApp
 from service.config import Settings
-from service.cors import CORSLayer
+from service.cors import AllowedMethods, CORSLayer
 from service.db import ContentDB
 from service.edge import Edge, ResponseCache
 from service.metrics import MetricsLayer
@@ -47,7 +48,11 @@ def install_layers(
         if settings.rate_limit_per_minute is None
         else RateLimiter(settings.rate_limit_per_minute)
     )
-    inner: ASGIApp = CORSLayer(app.asgi_handler, settings.admin_origins)  # type: ignore[arg-type]
+    allowed = AllowedMethods(
+        [(route.path, set(route.methods)) for route in app.routes if isinstance(route, HTTPRoute)]
+    )
+    handler: ASGIApp = app.asgi_handler  # type: ignore[assignment]
+    inner: ASGIApp = CORSLayer(handler, settings.admin_origins, allowed)
     if limiter is not None:
         inner = RateLimitLayer(inner, limiter)
     inner = MetricsLayer(

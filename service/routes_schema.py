@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.openapi import ResponseSpec
 
 from schema.export import content_json_schema_bytes
 from service.http import prepare_response
+from service.openapi_docs import CONDITIONAL_GET_HEADERS, not_modified
 from service.routes_public import Cache, serve_prepared
 
 _SCHEMA = prepare_response(
@@ -22,7 +24,20 @@ class ContentSchemaController(Controller):
     opt = {"skip_compression": True}  # noqa: RUF012
 
     @get(
-        "/v1/schema/content.json", sync_to_thread=False, summary="The content model as JSON Schema"
+        "/v1/schema/content.json",
+        sync_to_thread=False,
+        summary="The content model as JSON Schema",
+        media_type="application/schema+json",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: ResponseSpec(
+                data_container=dict[str, Any],
+                media_type="application/schema+json",
+                description="JSON Schema (2020-12) of an article and every section kind.",
+                generate_examples=False,
+            ),
+            304: not_modified(),
+        },
     )
     def content_schema(self, request: Request[Any, Any, Any], cache: Cache) -> Response[bytes]:
         """JSON Schema of the article and every section kind, as served by the public API."""

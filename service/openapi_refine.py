@@ -1,0 +1,49 @@
+"""Make the served OpenAPI components exactly the content model's own JSON Schema.
+
+Litestar's generator drops constraints on list items (``list[NonEmptyStr]``) and does not say
+that our Structs reject unknown fields; msgspec's schema is the model's own, so the components
+named after our Structs are replaced by it, with ``additionalProperties: false`` added where the
+Struct forbids unknown fields. Done once, on the spec Litestar caches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
+
+from schema.base import Model
+
+REF_TEMPLATE = "#/components/schemas/{name}"
+
+
+def _struct_types() -> dict[str, type[Model]]:
+    found: dict[str, type[Model]] = {}
+    pending: list[type[Model]] = [Model]
+    while pending:
+        current = pending.pop()
+        for subclass in current.__subclasses__():
+            found.setdefault(subclass.__name__, subclass)
+            pending.append(subclass)
+    return found
+
+
+def _close_objects(schemas: dict[str, Any], types: dict[str, type[Model]]) -> None:
+    for name, schema in schemas.items():
+        struct = types.get(name)
+        if struct is not None and struct.__struct_config__.forbid_unknown_fields:
+            schema["additionalProperties"] = False
+
+
+def refine_openapi(app: Litestar) -> dict[str, Any]:
+    """Replace the components generated from our Structs with msgspec's schema of them."""
+    spec: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    components: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    types = _struct_types()
+    named = [types[name] for name in components if name in types]
+    _, generated = msgspec.json.schema_components(named, ref_template=REF_TEMPLATE)
+    _close_objects(generated, types)
+    components.update(generated)
+    return spec
