@@ -23,13 +23,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import msgspec
-
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
 from seed.data import load_seed_article  # noqa: E402
-from seed.loader import load_seed  # noqa: E402
+from seed.loader import load_seed, publish_seed_variant  # noqa: E402
 from service.db import ContentDB  # noqa: E402
 from service.migrations import migrate  # noqa: E402
 from service.publishing import make_live  # noqa: E402
@@ -190,22 +188,10 @@ def seeded_database(path: Path, articles: int) -> Path:
 def publish_once(path: Path, counter: int) -> int:
     """Publish a new revision of the seed article directly through the store."""
     db = ContentDB(path)
-    seed = load_seed_article()
-    intro = msgspec.structs.replace(seed.sections[0], body=f"Benchmark revision {counter}.")
-    with db.write() as conn:
-        article_id = content.get_article_id(conn, SLUG)
-        assert article_id is not None
-        number, _ = make_live(
-            conn,
-            article_id,
-            fields=seed.fields,
-            sections=[intro, *seed.sections[1:]],
-            review=seed.review,
-            actor="bench",
-            at=utc_now(),
-        )
-    db.close()
-    return number
+    try:
+        return publish_seed_variant(db, intro_body=f"Benchmark revision {counter}.", actor="bench")
+    finally:
+        db.close()
 
 
 def server_env(db_path: Path, workers: int = WORKERS) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from schema.base import Model
 from seed.data import SeedArticle, load_seed_article
 from service.db import ContentDB
@@ -42,3 +44,24 @@ def load_seed(db: ContentDB, article: SeedArticle | None = None) -> SeedResult:
             at=at,
         )
     return SeedResult(slug=seed.slug, created=True, revision=number)
+
+
+def publish_seed_variant(db: ContentDB, *, intro_body: str, actor: str) -> int:
+    """Publish a new revision of the seed article whose intro says ``intro_body``; returns its
+    number. For benchmarks, crash and cache tests that need many real publishes quickly."""
+    seed = load_seed_article()
+    intro = msgspec.structs.replace(seed.sections[0], body=intro_body)
+    with db.write() as conn:
+        article_id = content.get_article_id(conn, seed.slug)
+        if article_id is None:
+            raise LookupError(f"the seed article {seed.slug!r} is not in {db.path}")
+        number, _ = make_live(
+            conn,
+            article_id,
+            fields=seed.fields,
+            sections=[intro, *seed.sections[1:]],
+            review=seed.review,
+            actor=actor,
+            at=utc_now(),
+        )
+    return number

@@ -8,15 +8,12 @@ import sys
 import threading
 from pathlib import Path
 
-import msgspec
 import pytest
 
-from seed.data import load_seed_article
+from seed.loader import publish_seed_variant
 from service.backup import BackupError, backup_database, integrity_check, restore_database
 from service.db import ContentDB
-from service.publishing import make_live
 from service.store import content
-from service.store.codec import utc_now
 from tests.conftest import SLUG
 
 ROOT = Path(__file__).parents[1]
@@ -25,22 +22,11 @@ ROOT = Path(__file__).parents[1]
 def publish_revisions(path: Path, count: int) -> None:
     """Publish ``count`` new revisions of the seed article from this thread's own connection."""
     db = ContentDB(path)
-    seed = load_seed_article()
-    for counter in range(count):
-        intro = msgspec.structs.replace(seed.sections[0], body=f"Backup test {counter}")
-        with db.write() as conn:
-            article_id = content.get_article_id(conn, SLUG)
-            assert article_id is not None
-            make_live(
-                conn,
-                article_id,
-                fields=seed.fields,
-                sections=[intro, *seed.sections[1:]],
-                review=seed.review,
-                actor="backup-test",
-                at=utc_now(),
-            )
-    db.close()
+    try:
+        for counter in range(count):
+            publish_seed_variant(db, intro_body=f"Backup test {counter}", actor="backup-test")
+    finally:
+        db.close()
 
 
 def revision_count(path: Path) -> int:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from seed.data import load_seed_article
+from seed.loader import publish_seed_variant
 from service.db import ContentDB
 from service.edge import ResponseCache
-from service.publishing import make_live
-from service.store import content
-from service.store.codec import utc_now
 from tests.conftest import SLUG
 
 Client = TestClient[Litestar]
@@ -20,21 +16,7 @@ ARTICLE = f"/v1/articles/{SLUG}"
 
 def publish_intro(db: ContentDB, body: str) -> int:
     """Publish a revision whose intro says ``body``, through a connection of its own."""
-    seed = load_seed_article()
-    intro = msgspec.structs.replace(seed.sections[0], body=body)
-    with db.write() as conn:
-        article_id = content.get_article_id(conn, SLUG)
-        assert article_id is not None
-        number, _ = make_live(
-            conn,
-            article_id,
-            fields=seed.fields,
-            sections=[intro, *seed.sections[1:]],
-            review=seed.review,
-            actor="edge-test",
-            at=utc_now(),
-        )
-    return number
+    return publish_seed_variant(db, intro_body=body, actor="edge-test")
 
 
 def test_second_request_is_a_hit_with_identical_answer(app: Litestar, client: Client) -> None:
