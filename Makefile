@@ -16,7 +16,7 @@ export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint seed schema token bench browser clean
+.PHONY: help run test lint seed schema token bench browser screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (w
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/screenshots/ (real server, chromium)
+	$(BIN)/python -m tests.e2e.screenshots
 
 clean: ## Remove the virtualenv and caches (keeps data/)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -17,12 +17,15 @@ from service.logs import configure_logging
 from service.openapi_refine import refine_openapi
 from service.problems import EXCEPTION_HANDLERS
 from service.routes_admin import admin_router
+from service.routes_admin.webhooks import event_docs
 from service.routes_channels import ChannelController
 from service.routes_health import HealthController
 from service.routes_public import PublicController
 from service.routes_schema import ContentSchemaController
 from service.scheduler import Scheduler
 from service.startup import prepare_database
+from service.webapp import template_config, webapp_router
+from service.webhooks.dispatcher import Dispatcher
 
 API_DESCRIPTION = """\
 One reviewed source for health content, served to every channel as typed JSON sections.
@@ -49,6 +52,7 @@ def create_app(settings: Settings) -> Litestar:
     prepare_database(db)
     cache = ResponseCache(db.generation)
     scheduler = Scheduler(db)
+    dispatcher = Dispatcher(db, settings)
     app = ContentApp(
         route_handlers=[
             PublicController,
@@ -56,6 +60,7 @@ def create_app(settings: Settings) -> Litestar:
             ContentSchemaController,
             HealthController,
             admin_router(),
+            webapp_router(settings.content_db),
         ],
         dependencies={
             "db": Provide(lambda: db, use_cache=True, sync_to_thread=False),
@@ -73,10 +78,12 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             render_plugins=[SwaggerRenderPlugin(path="/")],
             components=Components(security_schemes={"BearerToken": BEARER_TOKEN}),
+            webhooks=event_docs(),
         ),
+        template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[scheduler.start],
-        on_shutdown=[scheduler.stop, db.close],
+        on_startup=[scheduler.start, dispatcher.start],
+        on_shutdown=[scheduler.stop, dispatcher.stop, db.close],
         debug=False,
     )
     app.state.update({"db": db, "cache": cache, "settings": settings})

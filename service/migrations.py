@@ -127,7 +127,70 @@ def _keep_audit_rows(db: sqlite_utils.Database, conn: sqlite3.Connection) -> Non
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_content_tables, _keep_audit_rows)
+def _create_webhook_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Secrets are stored as they are: signing needs them in the clear, so the database file (and
+    # its backups) is as sensitive as the secrets. Events are a JSON list of event types.
+    conn.execute(
+        "CREATE TABLE webhook_subscriptions ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " url TEXT NOT NULL,"
+        " events TEXT NOT NULL,"
+        " description TEXT NOT NULL DEFAULT '',"
+        " secret TEXT NOT NULL,"
+        " previous_secret TEXT,"
+        " previous_secret_expires_at TEXT,"
+        " is_active INTEGER NOT NULL DEFAULT 1,"
+        " is_failing INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)"
+    )
+    # The outbox: one row per (subscription, event), written in the event's own transaction.
+    # `round_attempts` counts attempts since it was queued or manually retried (the back-off
+    # position); a lease (`lease_until`, `leased_by`) marks the attempt one worker is making.
+    conn.execute(
+        "CREATE TABLE webhook_deliveries ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " subscription_id INTEGER NOT NULL"
+        "  REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,"
+        " event_id INTEGER NOT NULL REFERENCES events(id),"
+        " message_id TEXT NOT NULL,"
+        " event_type TEXT NOT NULL,"
+        " state TEXT NOT NULL DEFAULT 'pending'"
+        "  CHECK (state IN ('pending', 'delivered', 'failed')),"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " round_attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_attempt_at TEXT NOT NULL,"
+        " lease_until TEXT,"
+        " leased_by TEXT,"
+        " created_at TEXT NOT NULL,"
+        " delivered_at TEXT,"
+        " UNIQUE (subscription_id, event_id))"
+    )
+    conn.execute(
+        "CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (state, subscription_id, id)"
+    )
+    conn.execute("CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, id)")
+    conn.execute(
+        "CREATE TABLE webhook_attempts ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,"
+        " number INTEGER NOT NULL,"
+        " at TEXT NOT NULL,"
+        " is_success INTEGER NOT NULL,"
+        " status_code INTEGER,"
+        " duration_ms INTEGER NOT NULL,"
+        " error TEXT,"
+        " worker TEXT NOT NULL)"
+    )
+    conn.execute("CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_content_tables,
+    _keep_audit_rows,
+    _create_webhook_tables,
+)
 
 
 def schema_version(content_db: ContentDB) -> int:

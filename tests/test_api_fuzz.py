@@ -14,6 +14,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from schema.api import Role
@@ -28,17 +29,19 @@ MAX_EXAMPLES = 12
 # cursors); and admin writes depend on state the fuzzer cannot know: `If-Match` must name the
 # draft's current version (428 without, 412 when stale), ranges need `min <= max`, a section
 # PUT's body `key` must equal its path's, `section_order` must list the draft's own keys.
+# A webhook URL is accepted for where its host resolves (a public address), which DNS decides.
 # Every other check runs on these operations too, and every check runs on all the others.
 ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
 OPAQUE_CURSORS = {"GET /v1/changes", "HEAD /v1/changes", "GET /v1/newsletter"}
 OPAQUE_CURSORS |= {"HEAD /v1/newsletter", "GET /v1/admin/audit"}
+WEBHOOK_URL_WRITES = {"POST /v1/admin/webhooks", "PATCH /v1/admin/webhooks/{webhook_id}"}
 
 
 def refuses_valid_data_by_rule(method: str, path: str) -> bool:
     """Whether positive-data acceptance cannot hold for this operation (see above)."""
     operation = f"{method} {path}"
     is_admin_write = path.startswith("/v1/admin/articles") and method not in ("GET", "HEAD")
-    return operation in OPAQUE_CURSORS or is_admin_write
+    return operation in OPAQUE_CURSORS | WEBHOOK_URL_WRITES or is_admin_write
 
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="fuzz-"))
@@ -46,7 +49,14 @@ _SETTINGS = Settings(
     content_db=_WORKDIR / "content.db", rate_limit_per_minute=None, allow_private_webhooks=False
 )
 APP = create_app(_SETTINGS)
-schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP)
+# A body over the 1 MiB limit is refused with 413 before it is read: a rejection too.
+CONFIG = SchemathesisConfig.from_str(
+    """
+[checks.negative_data_rejection]
+expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
+"""
+)
+schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP, config=CONFIG)
 
 
 def _headers_for_every_role() -> list[dict[str, str]]:

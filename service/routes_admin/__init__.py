@@ -12,6 +12,7 @@ from service.routes_admin.common import SECURITY
 from service.routes_admin.drafts import DraftController
 from service.routes_admin.history import HistoryController
 from service.routes_admin.review import ReviewController
+from service.routes_admin.webhooks import WebhookController
 
 ADMIN_PREFIX = "/v1/admin"
 
@@ -20,7 +21,7 @@ def admin_router() -> Router:
     """Every admin controller behind the role guard; answers are never cached."""
     return Router(
         path=ADMIN_PREFIX,
-        route_handlers=[DraftController, ReviewController, HistoryController],
+        route_handlers=[DraftController, ReviewController, HistoryController, WebhookController],
         guards=[require_role],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=require_body,

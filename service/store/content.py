@@ -10,6 +10,7 @@ from schema.api import ArticleSummary, ChangeAction, ChangeEvent
 from schema.article import Article, ArticleFields, Review, Revision
 from schema.sections import Section
 from service.db import ContentDB
+from service.store import webhooks
 from service.store.codec import (
     decode_fields,
     decode_review,
@@ -185,7 +186,8 @@ def insert_event(
     sections_changed: Sequence[str],
     at: datetime,
 ) -> int:
-    """Append a publish event to the change feed; its id orders the feed."""
+    """Append a publish event to the change feed (its id orders the feed) and queue its webhook
+    deliveries in the same transaction, so no path that records an event can forget them."""
     cursor = conn.execute(
         "INSERT INTO events (article_id, revision, action, sections_changed, at) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -197,7 +199,9 @@ def insert_event(
             format_time(at),
         ),
     )
-    return int(cursor.lastrowid or 0)
+    event_id = int(cursor.lastrowid or 0)
+    webhooks.enqueue(conn, event_id, action, at)
+    return event_id
 
 
 def list_events(db: ContentDB, *, after: int, limit: int) -> list[ChangeEvent]:

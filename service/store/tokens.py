@@ -77,3 +77,20 @@ def revoke_tokens(conn: sqlite3.Connection, *, name: str, role: Role | None, at:
         sql += " AND role = ?"
         params = (*params, role)
     return conn.execute(sql, params).rowcount
+
+
+def get_token(conn: sqlite3.Connection, token_id: int) -> TokenRecord | None:
+    """The token with this id (revoked or not), or None: web sessions re-check it per request."""
+    row = conn.execute(
+        "SELECT id, name, role, token_hash, revoked_at FROM tokens WHERE id = ?", (token_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    token_id, name, role, stored_hash, revoked_at = row
+    return TokenRecord(
+        id=int(token_id),
+        name=str(name),
+        role=cast(Role, role),
+        token_hash=str(stored_hash),
+        is_revoked=revoked_at is not None,
+    )

@@ -1,0 +1,156 @@
+"""Form posts that move an article along: submit, approve, reject, publish, roll back, reorder.
+
+Each calls the workflow function the JSON admin API calls, under the same role, then
+redirects to the page that shows the result (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, post
+
+from schema.api import ArticlePatch, RejectRequest
+from service.auth import EDITORS, REVIEWERS
+from service.errors import FieldError, InvalidInput
+from service.routes_admin.common import Db, Key, Slug, Who
+from service.webapp.formdata import Invalid, errors_by_field, to_struct
+from service.webapp.views import article_url, page, see_other
+from service.workflow import drafts, history, live, review
+from service.workflow.versions import draft_etag
+
+ETAG_FIELD = "_etag"
+
+
+async def _fields(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+def _done(slug: str, message: str, *parts: str) -> Response[Any]:
+    return see_other(article_url(slug, *parts) + "?" + urlencode({"done": message}))
+
+
+def parse_publish_time(text: str) -> datetime | None:
+    """A ``datetime-local`` value, read as UTC (the form says so); empty means now."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not a date and time.", errors=(FieldError("at", "not a date and time"),)
+        ) from None
+
+
+class ActionsController(Controller):
+    """``/admin/articles/{slug}/...``: the workflow's transitions as form posts."""
+
+    path = "/articles/{slug:str}"
+
+    @post("/submit", opt={"roles": EDITORS}, status_code=303)
+    async def submit(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Editor: send the draft to review."""
+        form = await _fields(request)
+        review.submit(db, actor, slug, form.get(ETAG_FIELD))
+        return _done(slug, "Submitted for review.")
+
+    @post("/approve", opt={"roles": REVIEWERS}, status_code=303)
+    async def approve(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Reviewer: sign off exactly the draft version the review page showed."""
+        form = await _fields(request)
+        credentials = form.get("credentials", "").strip()[:300]
+        review.approve(db, actor, slug, form.get(ETAG_FIELD) or None, credentials)
+        return _done(slug, "Approved: an editor can publish it now.")
+
+    @post("/reject", opt={"roles": REVIEWERS}, status_code=303)
+    async def reject(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Reviewer: send the draft back to its editors with a note."""
+        form = await _fields(request)
+        try:
+            body = to_struct(
+                RejectRequest, {"reason": form.get("reason", "").replace("\r\n", "\n")}
+            )
+        except Invalid as invalid:
+            draft = drafts.read_draft(db, slug, actor)
+            return page(
+                request,
+                "review.html",
+                status=422,
+                draft=draft,
+                etag=draft_etag(draft),
+                diff=history.diff_draft(db, slug),
+                revision=None,
+                errors=errors_by_field(invalid.errors),
+            )
+        review.reject(db, actor, slug, body.reason, form.get(ETAG_FIELD) or None)
+        return _done(slug, "Sent back to the editors.")
+
+    @post("/publish", opt={"roles": EDITORS}, status_code=303)
+    async def publish(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Editor: publish the approved draft now, or schedule it (``at``, UTC)."""
+        form = await _fields(request)
+        change = live.publish(
+            db, actor, slug, parse_publish_time(form.get("at", "")), form.get(ETAG_FIELD) or None
+        )
+        if change.action == "scheduled":
+            return _done(slug, f"Scheduled for {change.at:%Y-%m-%d %H:%M} UTC.")
+        return _done(slug, f"Published as revision {change.revision}.")
+
+    @post("/unpublish", opt={"roles": EDITORS}, status_code=303)
+    async def unpublish(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Editor: withdraw the article from the public API."""
+        change = live.unpublish(db, actor, slug)
+        return _done(slug, f"Revision {change.revision} withdrawn from the public API.")
+
+    @post("/rollback", opt={"roles": EDITORS}, status_code=303)
+    async def rollback(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Editor: make an earlier published revision live again."""
+        form = await _fields(request)
+        text = form.get("revision", "")
+        if not text.isdigit():
+            raise InvalidInput(f"{text!r} is not a revision number.")
+        change = live.rollback(db, actor, slug, int(text))
+        return _done(
+            slug, f"Revision {text} is live again as revision {change.revision}.", "history"
+        )
+
+    @post("/sections/{key:str}/delete", opt={"roles": EDITORS}, status_code=303)
+    async def delete_section(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, key: Key
+    ) -> Response[Any]:
+        """Editor: remove a section from the draft."""
+        form = await _fields(request)
+        drafts.delete_section(db, actor, slug, key, form.get(ETAG_FIELD))
+        return _done(slug, f"Section {key} removed.")
+
+    @post("/sections/{key:str}/move", opt={"roles": EDITORS}, status_code=303)
+    async def move_section(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, key: Key
+    ) -> Response[Any]:
+        """Editor: move a section up or down (``direction``)."""
+        form = await _fields(request)
+        keys = [s.key for s in drafts.read_draft(db, slug, actor).sections]
+        if key not in keys:
+            raise InvalidInput(f"The draft has no section {key!r}.")
+        index = keys.index(key)
+        target = index - 1 if form.get("direction") == "up" else index + 1
+        if 0 <= target < len(keys):
+            keys[index], keys[target] = keys[target], keys[index]
+            patch = ArticlePatch(section_order=keys)
+            drafts.patch_draft(db, actor, slug, patch, form.get(ETAG_FIELD))
+        return _done(slug, f"Section {key} moved.")

@@ -1,0 +1,257 @@
+"""Editing: a section or the article fields as a form generated from the model, and previews.
+
+A save carries the draft ETag the form was read at; when someone else saved first, the
+workflow refuses it (nothing changes) and the page shows their version with the changes that
+were not saved. List buttons (add, remove, move) re-render the form without saving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import MediaType
+from litestar.params import QueryParameter
+
+from schema.api import ArticlePatch
+from schema.article import ArticleFields, Draft
+from schema.base import SectionKey
+from schema.sections import SECTION_TYPES, Section
+from service.auth import EDITORS
+from service.db import ContentDB
+from service.diff import diff_content
+from service.errors import InvalidInput, NotFound, PreconditionFailed
+from service.render import markdown_to_html
+from service.routes_admin.common import Db, Key, Slug, Who
+from service.webapp.fieldtypes import blank, struct_info
+from service.webapp.formdata import (
+    OP_FIELD,
+    Invalid,
+    apply_op,
+    errors_by_field,
+    read_form,
+    to_struct,
+)
+from service.webapp.forms import build_form
+from service.webapp.views import article_url, is_htmx, page, see_other
+from service.workflow import drafts
+from service.workflow.actor import Actor
+from service.workflow.versions import draft_etag
+
+KINDS: dict[str, type[Any]] = {str(struct_info(cls).tag): cls for cls in SECTION_TYPES}
+ETAG_FIELD = "_etag"
+Kind = Annotated[
+    str | None, QueryParameter(description="The kind of a new section.", max_length=40)
+]
+NewKey = Annotated[str, QueryParameter(description="The new section's key.", max_length=64)]
+_key = msgspec.json.Decoder(SectionKey)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a form edits: a section (by key) or the article fields."""
+
+    slug: str
+    key: str | None
+    cls: type[Any]
+
+    @property
+    def action(self) -> str:
+        """Where the form posts."""
+        return article_url(self.slug, *(["sections", self.key] if self.key else ["fields"]))
+
+    def current(self, draft: Draft) -> Any:
+        """The stored value in ``draft`` (None for a section that is not there)."""
+        if self.key is None:
+            return draft.fields
+        return next((s for s in draft.sections if s.key == self.key), None)
+
+    def validate(self, data: dict[str, Any]) -> Any:
+        """The form's values as the model type, or ``Invalid``."""
+        return to_struct(self.cls, data, **({"key": self.key} if self.key else {}))
+
+    def save(self, db: ContentDB, actor: Actor, value: Any, etag: str | None) -> Draft:
+        """Write through the workflow, under the ETag the form was read at."""
+        if self.key is None:
+            patch = ArticlePatch(**msgspec.structs.asdict(value))
+            return drafts.patch_draft(db, actor, self.slug, patch, etag)
+        section: Section = value
+        return drafts.put_section(db, actor, self.slug, self.key, section, etag)[0]
+
+
+def _form_page(
+    request: Request[Any, Any, Any],
+    target: Target,
+    draft: Draft,
+    value: Any,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    focus: str | None = None,
+    etag: str | None = None,
+    **context: Any,
+) -> Response[Any]:
+    form = build_form(target.cls, value, errors, skip=frozenset({"key"}), focus=focus)
+    return page(
+        request,
+        "_editor_form.html" if is_htmx(request) else "editor.html",
+        status=status,
+        target=target,
+        draft=draft,
+        etag=etag or draft_etag(draft),
+        form=form,
+        kind=str(struct_info(target.cls).tag or ""),
+        is_new=target.key is not None and target.current(draft) is None,
+        **{"saved": False, "conflict": None, **context},
+    )
+
+
+def _section_target(draft: Draft, slug: str, key: str, kind: str | None) -> Target:
+    section = next((s for s in draft.sections if s.key == key), None)
+    if section is not None:
+        return Target(slug, key, type(section))
+    if kind in KINDS:
+        try:
+            _key.decode(msgspec.json.encode(key))  # only a valid key makes a new section
+        except msgspec.ValidationError:
+            raise InvalidInput(
+                f"{key!r} is not a usable section key: lowercase letters, digits and hyphens."
+            ) from None
+        return Target(slug, key, KINDS[kind])
+    raise NotFound(f"The draft of {slug!r} has no section {key!r}.")
+
+
+class EditorController(Controller):
+    """``/admin/articles/{slug}/sections/{key}`` and ``/fields``: the generated forms."""
+
+    path = "/articles/{slug:str}"
+
+    @get("/sections/{key:str}", opt={"roles": EDITORS}, sync_to_thread=False)
+    def edit_section(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        key: Key,
+        kind: Kind = None,
+    ) -> Response[Any]:
+        """The section's form (``?kind=`` starts a new section with this key)."""
+        draft = drafts.read_draft(db, slug, actor)
+        target = _section_target(draft, slug, key, kind)
+        value = target.current(draft)
+        return _form_page(request, target, draft, value or blank(struct_info(target.cls)))
+
+    @post("/sections/{key:str}", opt={"roles": EDITORS}, status_code=200)
+    async def save_section(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, key: Key
+    ) -> Response[Any]:
+        """Save the section, or apply a list button and show the form again."""
+        form = await request.form()
+        draft = drafts.read_draft(db, slug, actor)
+        kind = str(form.get("kind", ""))
+        target = _section_target(draft, slug, key, kind if kind in KINDS else None)
+        return _submit(request, db, actor, target, draft, form)
+
+    @get("/new-section", opt={"roles": EDITORS}, sync_to_thread=False)
+    def new_section(self, slug: Slug, key: NewKey = "", kind: Kind = None) -> Response[Any]:
+        """The "add a section" form's answer: the empty form of that kind under that key."""
+        if kind not in KINDS:
+            raise InvalidInput(f"Choose a section kind: {', '.join(KINDS)}.")
+        return see_other(article_url(slug, "sections", key.strip()) + f"?kind={kind}")
+
+    @get("/fields", opt={"roles": EDITORS}, sync_to_thread=False)
+    def edit_fields(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """The article fields' form: title, summary, disclaimer, hero image."""
+        draft = drafts.read_draft(db, slug, actor)
+        return _form_page(request, Target(slug, None, ArticleFields), draft, draft.fields)
+
+    @post("/fields", opt={"roles": EDITORS}, status_code=200)
+    async def save_fields(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Response[Any]:
+        """Save the article fields."""
+        form = await request.form()
+        draft = drafts.read_draft(db, slug, actor)
+        return _submit(request, db, actor, Target(slug, None, ArticleFields), draft, form)
+
+
+def _submit(
+    request: Request[Any, Any, Any], db: Db, actor: Actor, target: Target, draft: Draft, form: Any
+) -> Response[Any]:
+    """The save (or list button) of a generated form, shared by sections and fields."""
+    posted = {name: value for name, value in form.items() if isinstance(value, str)}
+    data = read_form(target.cls, posted)
+    op = posted.get(OP_FIELD, "save")
+    etag = posted.get(ETAG_FIELD)
+    if op != "save":
+        focus = apply_op(target.cls, data, op)
+        # The etag stays the one the form was first read at, so a later save still detects
+        # anyone else's save in between.
+        return _form_page(request, target, draft, data, focus=focus, etag=etag)
+    try:
+        value = target.validate(data)
+        saved = target.save(db, actor, value, etag)
+    except Invalid as invalid:
+        return _form_page(
+            request,
+            target,
+            draft,
+            data,
+            status=422,
+            errors=errors_by_field(invalid.errors),
+            etag=etag,
+        )
+    except InvalidInput as error:
+        errors = errors_by_field(error.errors) or {"": error.detail}
+        return _form_page(request, target, draft, data, status=422, errors=errors, etag=etag)
+    except PreconditionFailed:
+        return _conflict(request, db, actor, target, data)
+    if is_htmx(request):
+        return _form_page(request, target, saved, target.current(saved), saved=True)
+    return see_other(article_url(target.slug) + f"?saved={target.key or 'fields'}")
+
+
+def _conflict(
+    request: Request[Any, Any, Any], db: Db, actor: Actor, target: Target, data: dict[str, Any]
+) -> Response[Any]:
+    """Someone saved first: show their version, and what this save would have changed."""
+    draft = drafts.read_draft(db, target.slug, actor)
+    theirs = target.current(draft)
+    unsaved: list[Any] = []
+    try:
+        mine = target.validate(data)
+    except Invalid:
+        mine = None
+    if mine is not None and theirs is not None:
+        if target.key is None:
+            unsaved = diff_content(theirs, [], mine, [])
+        else:
+            unsaved = diff_content(draft.fields, [theirs], draft.fields, [mine])
+    conflict = {
+        "by": draft.updated_by,
+        "at": draft.updated_at,
+        "unsaved": unsaved,
+        "gone": theirs is None,
+    }
+    value = theirs if theirs is not None else data
+    return _form_page(request, target, draft, value, status=409, conflict=conflict)
+
+
+class PreviewController(Controller):
+    """``/admin/preview``: Markdown rendered as the channels will render it."""
+
+    path = "/preview"
+
+    @post("/", opt={"roles": EDITORS}, status_code=200)
+    async def preview_markdown(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The field named by ``HX-Trigger-Name`` (else ``markdown``) as sanitized HTML."""
+        form = await request.form()
+        name = request.headers.get("hx-trigger-name") or "markdown"
+        value = form.get(name)
+        html = markdown_to_html(value.replace("\r\n", "\n") if isinstance(value, str) else "")
+        return Response(html, media_type=MediaType.HTML)
