@@ -17,7 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 
-from schema.api import Role, TokenInfo
+from schema.admin import Role, TokenInfo
 from service.db import ContentDB
 from service.errors import FieldError, Forbidden, InvalidInput
 from service.store import tokens

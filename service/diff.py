@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from schema.api import FieldChange
+from schema.admin import FieldChange
 from schema.article import ArticleFields
 from schema.sections import Section
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from datetime import datetime
 
-from schema.api import LiveChange
+from schema.admin import LiveChange
 from service.db import ContentDB
 from service.store.codec import utc_now
 from service.workflow import live

@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from schema.api import Role
+from schema.admin import Role
 from seed.loader import load_seed
 from service.app import create_app
 from service.auth import issue_token

@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from schema.api import Role
+from schema.admin import Role
 from service.app import create_app
 from service.auth import issue_token
 from service.config import Settings

@@ -14,7 +14,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
-from schema.api import Role
+from schema.admin import Role
 from service import auth
 from service.app import create_app
 from service.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from schema.api import FieldChange
+from schema.admin import FieldChange
 from schema.sections import (
     BenefitsSection,
     CandidacySection,

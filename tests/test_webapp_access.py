@@ -10,7 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from schema.api import Role
+from schema.admin import Role
 from service.app import create_app
 from service.auth import revoke_tokens
 from service.config import Settings

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from litestar.testing import TestClient
 
-from schema.api import Role
+from schema.admin import Role
 from schema.sections import TherapyTypesSection
 from service.app import create_app
 from service.config import Settings

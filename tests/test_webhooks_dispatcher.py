@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from schema.api import WEBHOOK_EVENT_TYPES, ChangeAction, WebhookEventType
+from schema.api import ChangeAction
+from schema.webhooks import WEBHOOK_EVENT_TYPES, WebhookEventType
 from service.config import Settings
 from service.db import ContentDB
 from service.store import content, outbox

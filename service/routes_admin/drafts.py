@@ -6,7 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post, put
 
-from schema.api import ArticleCreate, ArticlePatch, ContentDiff
+from schema.admin import ContentDiff
+from schema.api import ArticleCreate, ArticlePatch
 from schema.article import Draft
 from schema.sections import Section
 from service.auth import EDITORS, READERS

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from schema.api import AuditPage, ContentDiff, RevisionList
+from schema.admin import AuditPage, ContentDiff, RevisionList
 from schema.article import Revision
 from service.auth import ADMINS, READERS
 from service.routes_admin.common import Db, Number, Slug

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, post
 
-from schema.api import ApproveRequest, LiveChange, PublishRequest, RejectRequest, RollbackRequest
+from schema.admin import ApproveRequest, LiveChange, PublishRequest, RejectRequest, RollbackRequest
 from schema.article import Draft
 from service.auth import EDITORS, REVIEWERS
 from service.routes_admin.common import ETAG_HEADER, Db, IfMatch, Slug, Who, body, draft_response

@@ -22,7 +22,7 @@ from litestar.openapi.spec import (
 )
 from litestar.params import PathParameter, QueryParameter
 
-from schema.api import (
+from schema.webhooks import (
     WEBHOOK_EVENT_TYPES,
     Webhook,
     WebhookCreate,

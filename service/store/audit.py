@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from schema.api import AuditEntry
+from schema.admin import AuditEntry
 from service.store.codec import format_time, parse_time
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from schema.api import Role, TokenInfo
+from schema.admin import Role, TokenInfo
 from service.store.codec import format_time, parse_time
 
 

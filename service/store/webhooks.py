@@ -15,13 +15,8 @@ from typing import cast
 
 import msgspec
 
-from schema.api import (
-    ChangeAction,
-    Webhook,
-    WebhookAttempt,
-    WebhookDeliveryState,
-    WebhookEventType,
-)
+from schema.api import ChangeAction
+from schema.webhooks import Webhook, WebhookAttempt, WebhookDeliveryState, WebhookEventType
 from service.store.codec import decode_str_list, encode_json, format_time, parse_time
 
 EVENT_TYPE_OF: dict[ChangeAction, WebhookEventType] = {

@@ -13,7 +13,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from schema.api import Role
+from schema.admin import Role
 from service.auth import roles_of
 from service.db import ContentDB
 from service.errors import Forbidden

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, post
 
-from schema.api import ArticlePatch, RejectRequest
+from schema.admin import RejectRequest
+from schema.api import ArticlePatch
 from service.auth import EDITORS, REVIEWERS
 from service.errors import FieldError, InvalidInput
 from service.routes_admin.common import Db, Key, Slug, Who

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from schema.api import Role
+from schema.admin import Role
 from service.db import ContentDB
 from service.store import tokens
 

@@ -7,7 +7,7 @@ import secrets
 
 import msgspec
 
-from schema.api import WebhookEvent, WebhookEventData
+from schema.webhooks import WebhookEvent, WebhookEventData
 from service.store.webhooks import EventRecord
 from service.webhooks.verify import SECRET_PREFIX, sign
 

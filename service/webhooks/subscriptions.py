@@ -11,7 +11,7 @@ from datetime import timedelta
 import msgspec
 from msgspec import UNSET
 
-from schema.api import (
+from schema.webhooks import (
     WEBHOOK_EVENT_TYPES,
     Webhook,
     WebhookCreate,

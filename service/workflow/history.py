@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schema.api import AuditPage, ContentDiff, RevisionList, RevisionSummary
+from schema.admin import AuditPage, ContentDiff, RevisionList, RevisionSummary
 from schema.article import Revision
 from service.db import ContentDB
 from service.diff import changed_section_keys, diff_content

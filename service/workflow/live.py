@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from schema.api import LiveChange
+from schema.admin import LiveChange
 from schema.article import DraftState
 from service.db import ContentDB
 from service.errors import Conflict, FieldError, InvalidInput

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from schema.api import Role
+from schema.admin import Role
 from service.auth import issue_token
 from service.db import ContentDB
 from service.startup import prepare_database

@@ -1,0 +1,126 @@
+"""Request and response shapes of the admin API: workflow, history, audit and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from msgspec import Meta
+
+from schema.article import Review
+from schema.base import Model, Slug
+
+Role = Literal["editor", "reviewer", "admin"]
+LiveAction = Literal["published", "scheduled", "unpublished", "rolled_back"]
+ChangeKind = Literal["added", "removed", "changed"]
+AwareDateTime = Annotated[datetime, Meta(tz=True, description="ISO-8601 with a UTC offset.")]
+
+
+class ApproveRequest(Model, frozen=True):
+    """Optional body of an approval: the reviewer's credentials for the byline."""
+
+    credentials: Annotated[str, Meta(max_length=300, examples=["MD, Psychiatry"])] = ""
+
+
+class RejectRequest(Model, frozen=True):
+    """Body of a rejection: why the draft goes back to its editors."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=2_000, pattern=r"^\s*\S[\s\S]*$")]
+
+
+class PublishRequest(Model, frozen=True):
+    """Optional body of a publish: ``at`` in the future schedules it, absent publishes now."""
+
+    at: AwareDateTime | None = None
+
+
+class RollbackRequest(Model, frozen=True):
+    """Body of a rollback: the earlier published revision to make live again."""
+
+    revision: Annotated[int, Meta(ge=1, le=1_000_000)]
+
+
+class LiveChange(Model, frozen=True):
+    """What a publish, schedule, unpublish or rollback did to the live article."""
+
+    article: Slug
+    action: LiveAction
+    revision: int | None
+    sections_changed: list[str]
+    at: datetime
+
+
+class RevisionSummary(Model, frozen=True):
+    """One published revision in the history, without its content."""
+
+    number: int
+    published_at: datetime
+    published_by: str
+    review: Review
+    restored_from: int | None
+    is_live: bool
+
+
+class RevisionList(Model, frozen=True):
+    """An article's published revisions, newest first."""
+
+    article: Slug
+    live_revision: int | None
+    revisions: list[RevisionSummary]
+
+
+class FieldChange(Model, frozen=True):
+    """One change a reviewer reads: which section, where in it, and the values either side.
+
+    ``section`` is None for article fields and the section order; an empty ``path`` means the
+    whole section; list items are addressed by index, like ``therapies[0].dose.min``.
+    """
+
+    section: str | None
+    path: str
+    change: ChangeKind
+    before: Any = None
+    after: Any = None
+
+
+class ContentDiff(Model, frozen=True):
+    """Changes from one version of an article's content to another."""
+
+    article: Slug
+    against: int | None
+    revision: int | None
+    draft_version: int | None
+    sections_changed: list[str]
+    changes: list[FieldChange]
+
+
+class AuditEntry(Model, frozen=True):
+    """One admin action: who, with which role, what, to which article and revision, when."""
+
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    article: str | None
+    revision: int | None
+    request_id: str | None
+    detail: str
+
+
+class AuditPage(Model, frozen=True):
+    """Audit entries oldest first; pass ``next_since`` as ``since`` to continue."""
+
+    entries: list[AuditEntry]
+    next_since: str
+    has_more: bool
+
+
+class TokenInfo(Model, frozen=True):
+    """An API token as listed: never the token itself, which is shown once and stored hashed."""
+
+    id: int
+    name: str
+    role: Role
+    created_at: datetime
+    revoked_at: datetime | None
