@@ -10,8 +10,10 @@ import logging
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.config import Settings
+from service.db import ContentDB
 from service.logs import JsonFormatter
 from tests.conftest import SLUG
 
@@ -118,3 +120,18 @@ def test_metrics_count_requests_by_route_template_and_cache_hits(client: Client)
     assert 'public_cache_lookups_total{result="hit"} 2.0' in text
     assert 'content_publish_events_total{action="published"} 1.0' in text
     assert SLUG not in text  # raw paths never become labels
+
+
+def test_metrics_show_the_webhook_queue(
+    app: Litestar, client: Client, admin_headers: dict[str, str]
+) -> None:
+    created = client.post(
+        "/v1/admin/webhooks",
+        json={"url": "http://127.0.0.1:9/never-listening", "events": ["article.published"]},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    publish_seed_variant(ContentDB(app.state["db"].path), intro_body="Queued.", actor="metrics")
+    text = client.get("/metrics").text
+    queued = [line for line in text.splitlines() if line.startswith("webhook_deliveries{")]
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in queued) == 1.0
