@@ -14,7 +14,7 @@ from service.db import ContentDB
 from service.edge import ResponseCache
 from service.layers import ContentApp, install_layers
 from service.logs import configure_logging
-from service.openapi_refine import refine_openapi
+from service.openapi_refine import refine_before_docs
 from service.problems import EXCEPTION_HANDLERS
 from service.routes_admin import admin_router
 from service.routes_admin.webhooks import event_docs
@@ -84,9 +84,9 @@ def create_app(settings: Settings) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         on_startup=[scheduler.start, dispatcher.start],
         on_shutdown=[scheduler.stop, dispatcher.stop, db.close],
+        before_request=refine_before_docs,
         debug=False,
     )
     app.state.update({"db": db, "cache": cache, "settings": settings})
     install_layers(app, db=db, cache=cache, settings=settings)
-    refine_openapi(app)
     return app

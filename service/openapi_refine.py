@@ -3,7 +3,7 @@
 Litestar's generator drops constraints on list items (``list[NonEmptyStr]``) and does not say
 that our Structs reject unknown fields; msgspec's schema is the model's own, so the components
 named after our Structs are replaced by it, with ``additionalProperties: false`` added where the
-Struct forbids unknown fields. Done once, on the spec Litestar caches.
+Struct forbids unknown fields. Done once, on the spec Litestar caches, when it is first asked for.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar._openapi.plugin import OpenAPIPlugin
 
 from schema.base import Model
@@ -47,3 +47,15 @@ def refine_openapi(app: Litestar) -> dict[str, Any]:
     _close_objects(generated, types)
     components.update(generated)
     return spec
+
+
+async def refine_before_docs(request: Request[Any, Any, Any]) -> None:
+    """A ``before_request`` hook: refine the spec on the first request for the docs.
+
+    Building the spec takes about a third of a second, so it is not done at start-up (cold start
+    matters more than the first docs request); Litestar caches the refined spec afterwards.
+    """
+    app = request.app
+    if not app.state.get("openapi_refined") and request.url.path.startswith("/schema"):
+        refine_openapi(app)
+        app.state["openapi_refined"] = True

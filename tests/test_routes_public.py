@@ -180,8 +180,8 @@ def test_compressed_bytes_decode_to_the_identity_body(app: Litestar) -> None:
         identity = client.get(ARTICLE, headers={"Accept-Encoding": "identity"}).content
     cache = app.state["cache"]
     prepared = next(iter(cache._entries.values())).prepared
-    assert gzip.decompress(prepared.encoded["gzip"]) == identity
-    assert brotli.decompress(prepared.encoded["br"]) == identity
+    assert gzip.decompress(prepared.body_for("gzip")) == identity
+    assert brotli.decompress(prepared.body_for("br")) == identity
 
 
 def test_public_responses_carry_cache_and_purge_headers(client: Client) -> None:
@@ -302,4 +302,9 @@ def test_openapi_spec_documents_public_routes_with_examples(client: Client) -> N
     assert ok["examples"]
     not_found = article_get["responses"]["404"]["content"]
     assert "application/problem+json" in not_found
+    # Components are the model's own schema: closed objects, constrained list items.
+    components = spec["components"]["schemas"]
+    assert components["IntroSection"]["additionalProperties"] is False
+    criteria = components["CandidacySection"]["properties"]["criteria"]["items"]
+    assert criteria["minLength"] == 1
     assert client.get("/schema").status_code == 200

@@ -34,15 +34,17 @@ def render_rich_text(value: T, fmt: RichTextFormat) -> T:
 def _convert(value: object, convert: Callable[[str], str]) -> object:
     if isinstance(value, msgspec.Struct):
         changes: dict[str, object] = {}
-        for field in msgspec.structs.fields(value):
-            current = getattr(value, field.name)
-            if field.name in RICH_TEXT_FIELDS and isinstance(current, str):
+        # ``__struct_fields__`` rather than ``msgspec.structs.fields``, which re-evaluates the
+        # type annotations on every call.
+        for name in value.__struct_fields__:
+            current = getattr(value, name)
+            if name in RICH_TEXT_FIELDS and isinstance(current, str):
                 if current:
-                    changes[field.name] = convert(current)
+                    changes[name] = convert(current)
                 continue
             new = _convert(current, convert)
             if new is not current:
-                changes[field.name] = new
+                changes[name] = new
         # Unchanged Structs are shared rather than copied: they are frozen.
         return msgspec.structs.replace(value, **changes) if changes else value
     if isinstance(value, list | tuple):
