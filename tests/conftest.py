@@ -112,3 +112,24 @@ def admin_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
 def editor_reviewer_headers(token_headers: Callable[[str, Role], Headers]) -> Headers:
     """Headers of a reviewer token held by the editor (same name): four-eyes must still hold."""
     return token_headers(EDITOR, "reviewer")
+
+
+# --- The web app: tokens to sign in with, and two browsers over one database ---
+
+
+@pytest.fixture
+def token_of(token_headers: Callable[[str, Role], Headers]) -> Callable[[str, Role], str]:
+    """A factory: a fresh API token for a name and role."""
+    return lambda name, role: token_headers(name, role)["Authorization"].removeprefix("Bearer ")
+
+
+@pytest.fixture
+def browsers(
+    client: TestClient[Litestar], settings: Settings
+) -> Iterator[tuple[TestClient[Litestar], TestClient[Litestar]]]:
+    """Two in-process browsers (own cookie jars), each through its own app over one database.
+
+    Like two workers of one server: both apps read the same session key file.
+    """
+    with TestClient(create_app(settings)) as other:
+        yield client, other

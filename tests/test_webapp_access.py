@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema.admin import Role
-from service.app import create_app
 from service.auth import revoke_tokens
 from service.config import Settings
 from service.db import ContentDB
 from service.workflow import drafts
 from service.workflow.actor import Actor
-from tests.conftest import ADMIN, EDITOR, REVIEWER, SLUG, Headers
+from tests.conftest import ADMIN, EDITOR, REVIEWER, SLUG
 from tests.webapp_client import (
     ARTICLE,
     THERAPIES,
@@ -27,22 +25,6 @@ from tests.webapp_client import (
     save_therapies,
     sign_in,
 )
-
-
-@pytest.fixture
-def token_of(token_headers: Callable[[str, Role], Headers]) -> Callable[[str, Role], str]:
-    """A factory: a fresh API token for a name and role."""
-    return lambda name, role: token_headers(name, role)["Authorization"].removeprefix("Bearer ")
-
-
-@pytest.fixture
-def browsers(client: Client, settings: Settings) -> Iterator[tuple[Client, Client]]:
-    """Two in-process browsers (own cookie jars), each through its own app over one database.
-
-    Like two workers of one server: both apps read the same session key file.
-    """
-    with TestClient(create_app(settings)) as other:
-        yield client, other
 
 
 def test_pages_without_a_session_redirect_to_sign_in(client: Client) -> None:

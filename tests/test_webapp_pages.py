@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-
-import pytest
-from litestar.testing import TestClient
+from collections.abc import Callable
 
 from schema.admin import Role
 from schema.sections import TherapyTypesSection
-from service.app import create_app
 from service.config import Settings
 from service.db import ContentDB
 from service.workflow import drafts
 from service.workflow.actor import Actor
-from tests.conftest import ADMIN, EDITOR, REVIEWER, SECOND_EDITOR, SLUG, Headers
+from tests.conftest import ADMIN, EDITOR, REVIEWER, SECOND_EDITOR, SLUG
 from tests.webapp_client import (
     ARTICLE,
     THERAPIES,
@@ -25,22 +21,6 @@ from tests.webapp_client import (
     save_therapies,
     sign_in,
 )
-
-
-@pytest.fixture
-def token_of(token_headers: Callable[[str, Role], Headers]) -> Callable[[str, Role], str]:
-    """A factory: a fresh API token for a name and role."""
-    return lambda name, role: token_headers(name, role)["Authorization"].removeprefix("Bearer ")
-
-
-@pytest.fixture
-def browsers(client: Client, settings: Settings) -> Iterator[tuple[Client, Client]]:
-    """Two in-process browsers (own cookie jars), each through its own app over one database.
-
-    Like two workers of one server: both apps read the same session key file.
-    """
-    with TestClient(create_app(settings)) as other:
-        yield client, other
 
 
 def test_min_above_max_shows_the_error_next_to_the_dose_fields(
