@@ -131,7 +131,7 @@ class Edge:
         if self.limiter is not None:
             wait = self.limiter.take(scope)
             if wait:
-                await self.limiter.refuse(scope, send, wait, request_id)
+                await self.limiter.refuse(scope, send, wait, request_id, echo_id=True)
                 self._record(scope, entry.route, 429, started)
                 return True
         status, headers, body = entry.prepared.answer_raw(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import msgspec
 
 from schema.api import Problem
-from service.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from service.asgi_types import ASGIApp, Receive, Scope, Send
 
 _encode = msgspec.json.Encoder().encode
 MAX_TRACKED_CLIENTS = 50_000
@@ -54,8 +54,11 @@ class RateLimiter:
             return 0.0
         return (1.0 - bucket.tokens) / self.refill_per_second
 
-    async def refuse(self, scope: Scope, send: Send, wait: float, request_id: bytes) -> None:
-        """Answer ``429`` problem+json with ``Retry-After``."""
+    async def refuse(
+        self, scope: Scope, send: Send, wait: float, request_id: bytes, *, echo_id: bool
+    ) -> None:
+        """Answer ``429`` problem+json with ``Retry-After`` (and ``X-Request-ID`` if ``echo_id``:
+        behind the request id layer, that layer adds it)."""
         retry_after = max(1, math.ceil(wait))
         body = _encode(
             Problem(
@@ -73,8 +76,9 @@ class RateLimiter:
             (b"retry-after", str(retry_after).encode()),
             (b"content-length", str(len(body)).encode()),
             (b"access-control-allow-origin", b"*"),
-            (b"x-request-id", request_id),
         ]
+        if echo_id:
+            headers.append((b"x-request-id", request_id))
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -95,14 +99,4 @@ class RateLimitLayer:
             await self.app(scope, receive, send)
             return
         request_id = str(scope.get("state", {}).get("request_id", ""))
-        # The request id layer adds its header on the way out; do not add it twice.
-        await self.limiter.refuse(scope, _without_request_id(send), wait, request_id.encode())
-
-
-def _without_request_id(send: Send) -> Send:
-    async def forward(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [h for h in message["headers"] if h[0] != b"x-request-id"]
-        await send(message)
-
-    return forward
+        await self.limiter.refuse(scope, send, wait, request_id.encode(), echo_id=False)

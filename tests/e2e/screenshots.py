@@ -12,9 +12,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from tests.e2e.conftest import ROOT, running_server
+from tests.e2e.conftest import ROOT, cli_token, running_server
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.test_webapp import ARTICLE_TITLE, create_token
+from tests.e2e.test_webapp import ARTICLE_TITLE
 
 OUT = ROOT / "docs" / "screenshots"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -41,7 +41,7 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
 
 def take(browser: Browser, server: str, database: Path) -> None:
     """Edit, submit, review and preview, photographing each page on the way."""
-    editor = sign_in(browser, server, create_token(database, "Erin Editor", "editor"), DESKTOP)
+    editor = sign_in(browser, server, cli_token(database, "Erin Editor", "editor"), DESKTOP)
     editor.get_by_role("link", name=ARTICLE_TITLE).click()
     editor.locator("#edit-therapy-types").click()
     editor.locator("#f-therapies-0-dose-min").fill("2")
@@ -60,15 +60,13 @@ def take(browser: Browser, server: str, database: Path) -> None:
     editor.goto(f"{server}/admin/")
     shoot(editor, "articles")
 
-    reviewer = sign_in(
-        browser, server, create_token(database, "Rita Reviewer", "reviewer"), DESKTOP
-    )
+    reviewer = sign_in(browser, server, cli_token(database, "Rita Reviewer", "reviewer"), DESKTOP)
     reviewer.goto(f"{server}/admin/articles/ketamine-therapy-for-anxiety/review")
     shoot(reviewer, "review-diff", full_page=True)
     reviewer.goto(f"{server}/admin/articles/ketamine-therapy-for-anxiety/preview")
     shoot(reviewer, "preview", full_page=True)
 
-    phone = sign_in(browser, server, create_token(database, "Pat Phone", "editor"), PHONE)
+    phone = sign_in(browser, server, cli_token(database, "Pat Phone", "editor"), PHONE)
     shoot(phone, "articles-phone")
 
 

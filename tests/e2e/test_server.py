@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import ROOT, running_server
+from tests.e2e.conftest import ROOT, cli_token, running_server
 
 SLUG = "ketamine-therapy-for-anxiety"
 ARTICLE = f"/v1/articles/{SLUG}"
@@ -35,16 +35,8 @@ def test_real_server_serves_the_seeded_article_with_caching_headers(server: str)
 
 
 def make_token(database: Path, name: str, role: str) -> dict[str, str]:
-    """A bearer header for a token made by the CLI, as an operator would."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "service", "tokens", "create", "--name", name, "--role", role],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return {"Authorization": f"Bearer {completed.stdout.strip()}"}
+    """A bearer header for a token made by the CLI."""
+    return {"Authorization": f"Bearer {cli_token(database, name, role)}"}
 
 
 def read_from_fresh_connections(base: str, count: int) -> list[tuple[int, str]]:

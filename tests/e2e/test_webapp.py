@@ -8,9 +8,6 @@ saving the same section find that the second save is refused and shown as a conf
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,25 +17,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import SLUG
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import cli_token
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 ARTICLE_TITLE = "Ketamine therapy for anxiety"
 TIMEOUT_MS = 10_000
-
-
-def create_token(database: Path, name: str, role: str) -> str:
-    """A token made by the CLI, as an administrator would (``tokens create``)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "service", "tokens", "create", "--name", name, "--role", role],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return result.stdout.strip()
 
 
 def get(url: str, token: str | None = None) -> Any:
@@ -91,8 +74,8 @@ def save(page: Page) -> None:
 def test_editor_fixes_a_dose_reviewer_approves_and_the_web_render_shows_it(
     browser: Browser, server: str, server_db: Path
 ) -> None:
-    editor_token = create_token(server_db, "Erin Editor", "editor")
-    reviewer_token = create_token(server_db, "Rita Reviewer", "reviewer")
+    editor_token = cli_token(server_db, "Erin Editor", "editor")
+    reviewer_token = cli_token(server_db, "Rita Reviewer", "reviewer")
     editor = signed_in(browser, server, editor_token)
     try:
         open_therapies(editor, server)
@@ -146,8 +129,8 @@ def test_editor_fixes_a_dose_reviewer_approves_and_the_web_render_shows_it(
 def test_second_editor_saving_the_same_section_sees_the_conflict(
     browser: Browser, server: str, server_db: Path
 ) -> None:
-    first_token = create_token(server_db, "Fay First", "editor")
-    second_token = create_token(server_db, "Sam Second", "editor")
+    first_token = cli_token(server_db, "Fay First", "editor")
+    second_token = cli_token(server_db, "Sam Second", "editor")
     first = signed_in(browser, server, first_token)
     second = signed_in(browser, server, second_token)
     try:
