@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from seed.data import load_seed_article  # noqa: E402
 from seed.loader import load_seed, publish_seed_variant  # noqa: E402
-from service.db import ContentDB  # noqa: E402
-from service.migrations import migrate  # noqa: E402
-from service.publishing import make_live  # noqa: E402
+from service.editorial.publishing import make_live  # noqa: E402
 from service.store import content  # noqa: E402
 from service.store.codec import utc_now  # noqa: E402
+from service.store.db import ContentDB  # noqa: E402
+from service.store.migrations import migrate  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))

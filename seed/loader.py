@@ -6,10 +6,10 @@ import msgspec
 
 from schema.base import Model
 from seed.data import SeedArticle, load_seed_article
-from service.db import ContentDB
-from service.publishing import make_live
+from service.editorial.publishing import make_live
 from service.store import content
 from service.store.codec import utc_now
+from service.store.db import ContentDB
 
 SEED_ACTOR = "seed"
 

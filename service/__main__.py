@@ -14,9 +14,9 @@ from typing import Any
 from schema.export import content_json_schema_bytes
 from seed.loader import load_seed
 from service.config import Settings
-from service.db import ContentDB
-from service.migrations import migrate
 from service.startup import prepare_database
+from service.store.db import ContentDB
+from service.store.migrations import migrate
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -42,8 +42,8 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tokens(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: the auth module pulls in Litestar, which the other commands do not need.
-    from service import auth
     from service.errors import InvalidInput
+    from service.handlers import auth
 
     db = ContentDB(settings.content_db)
     prepare_database(db)
@@ -74,7 +74,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from service.backup import BackupError, backup_database
+    from service.store.backup import BackupError, backup_database
 
     try:
         backup_database(ContentDB(settings.content_db), Path(args.path))
@@ -86,7 +86,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from service.backup import BackupError, restore_database
+    from service.store.backup import BackupError, restore_database
 
     try:
         restore_database(Path(args.path), ContentDB(settings.content_db))
@@ -98,7 +98,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from service.export import export_site
+    from service.delivery.export import export_site
 
     db = ContentDB(settings.content_db)
     migrate(db)

@@ -9,23 +9,23 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from service.api.admin import admin_router
+from service.api.admin.webhooks import event_docs
+from service.api.channels import ChannelController
+from service.api.content_schema import ContentSchemaController
+from service.api.health import HealthController
+from service.api.openapi_refine import refine_before_docs
+from service.api.problems import EXCEPTION_HANDLERS
+from service.api.public import PublicController
 from service.config import Settings
-from service.db import ContentDB
-from service.edge import ResponseCache
-from service.layers import ContentApp, install_layers
-from service.logs import configure_logging
-from service.openapi_refine import refine_before_docs
-from service.problems import EXCEPTION_HANDLERS
-from service.routes_admin import admin_router
-from service.routes_admin.webhooks import event_docs
-from service.routes_channels import ChannelController
-from service.routes_health import HealthController
-from service.routes_public import PublicController
-from service.routes_schema import ContentSchemaController
-from service.scheduler import Scheduler
+from service.edge.layers import ContentApp, install_layers
+from service.edge.logs import configure_logging
+from service.edge.replay import ResponseCache
+from service.jobs.dispatcher import Dispatcher
+from service.jobs.scheduler import Scheduler
 from service.startup import prepare_database
+from service.store.db import ContentDB
 from service.webapp import template_config, webapp_router
-from service.webhooks.dispatcher import Dispatcher
 
 API_DESCRIPTION = """\
 One reviewed source for health content, served to every channel as typed JSON sections.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from seed.loader import load_seed
-from service.db import ContentDB
-from service.migrations import migrate
+from service.store.db import ContentDB
+from service.store.migrations import migrate
 
 
 def prepare_database(db: ContentDB) -> None:

@@ -12,10 +12,10 @@ from litestar.testing import TestClient
 from schema.admin import Role
 from seed.loader import load_seed
 from service.app import create_app
-from service.auth import issue_token
 from service.config import Settings
-from service.db import ContentDB
-from service.migrations import migrate
+from service.handlers.auth import issue_token
+from service.store.db import ContentDB
+from service.store.migrations import migrate
 
 SLUG = "ketamine-therapy-for-anxiety"
 

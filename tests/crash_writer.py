@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from seed.loader import publish_seed_variant
-from service.db import ContentDB
+from service.store.db import ContentDB
 
 
 def main(path: str) -> None:

@@ -19,9 +19,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from schema.admin import Role
 from service.app import create_app
-from service.auth import issue_token
 from service.config import Settings
-from service.db import ContentDB
+from service.handlers.auth import issue_token
+from service.store.db import ContentDB
 
 MAX_EXAMPLES = 12
 # Schema-valid requests that may rightly be refused, because the rule is not one a JSON Schema

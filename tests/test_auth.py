@@ -15,10 +15,10 @@ from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
 from schema.admin import Role
-from service import auth
 from service.app import create_app
 from service.config import Settings
-from service.db import ContentDB
+from service.handlers import auth
+from service.store.db import ContentDB
 from tests.conftest import SLUG, Headers
 
 ALL_ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from seed.loader import publish_seed_variant
-from service.backup import BackupError, backup_database, integrity_check, restore_database
-from service.db import ContentDB
 from service.store import content
+from service.store.backup import BackupError, backup_database, integrity_check, restore_database
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 ROOT = Path(__file__).parents[1]

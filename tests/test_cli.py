@@ -12,8 +12,8 @@ import pytest
 from litestar.exceptions import NotAuthorizedException
 
 from service.__main__ import main
-from service.auth import authenticate
-from service.db import ContentDB
+from service.handlers.auth import authenticate
+from service.store.db import ContentDB
 
 
 @pytest.fixture

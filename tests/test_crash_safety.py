@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from service.db import ContentDB
 from service.store import content
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 KILLS = 32

@@ -16,7 +16,7 @@ from schema.sections import (
     TitledItem,
 )
 from seed.data import load_seed_article
-from service.diff import changed_section_keys, diff_content
+from service.channels.diff import changed_section_keys, diff_content
 
 SEED = load_seed_article()
 

@@ -19,9 +19,9 @@ from schema.sections import (
     TherapyTypesSection,
 )
 from seed.data import load_seed_article
-from service.digest import build_digest, describe_change, describe_section_change
-from service.digest.newsletter import escape_markdown
-from service.render import markdown_to_text
+from service.channels.digest import build_digest, describe_change, describe_section_change
+from service.channels.digest.newsletter import escape_markdown
+from service.channels.render import markdown_to_text
 from service.store.feed import ArticleChange
 
 BASE_URL = "https://api.example.com"

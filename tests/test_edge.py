@@ -6,8 +6,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from seed.loader import publish_seed_variant
-from service.db import ContentDB
-from service.edge import ResponseCache
+from service.edge.replay import ResponseCache
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 Client = TestClient[Litestar]

@@ -12,8 +12,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.config import Settings
-from service.db import ContentDB
-from service.export import ExportManifest, export_site
+from service.delivery.export import ExportManifest, export_site
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 

@@ -13,8 +13,8 @@ from litestar.testing import TestClient
 from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.config import Settings
-from service.db import ContentDB
-from service.logs import JsonFormatter
+from service.edge.logs import JsonFormatter
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 Client = TestClient[Litestar]

@@ -18,7 +18,7 @@ from schema.sections import (
     TherapyTypesSection,
     WhatToExpectSection,
 )
-from service.render import (
+from service.channels.render import (
     article_web_url,
     markdown_to_html,
     markdown_to_text,

@@ -17,11 +17,11 @@ from litestar.testing import TestClient
 
 from schema.article import ArticleFields, Review, Reviewer
 from schema.sections import IntroSection, SafetySection, Section, TherapyTypesSection
-from service.db import ContentDB
-from service.publishing import make_live
-from service.reads import FEED_ENTRIES, get_live
+from service.delivery.reads import FEED_ENTRIES, get_live
+from service.editorial.publishing import make_live
 from service.store import content
 from service.store.codec import utc_now
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 
 Client = TestClient[Litestar]

@@ -10,11 +10,11 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema.admin import Role
-from service.auth import revoke_tokens
 from service.config import Settings
-from service.db import ContentDB
-from service.workflow import drafts
-from service.workflow.actor import Actor
+from service.editorial import drafts
+from service.editorial.actor import Actor
+from service.handlers.auth import revoke_tokens
+from service.store.db import ContentDB
 from tests.conftest import ADMIN, EDITOR, REVIEWER, SLUG
 from tests.webapp_client import (
     ARTICLE,

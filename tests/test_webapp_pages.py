@@ -8,9 +8,9 @@ from collections.abc import Callable
 from schema.admin import Role
 from schema.sections import TherapyTypesSection
 from service.config import Settings
-from service.db import ContentDB
-from service.workflow import drafts
-from service.workflow.actor import Actor
+from service.editorial import drafts
+from service.editorial.actor import Actor
+from service.store.db import ContentDB
 from tests.conftest import ADMIN, EDITOR, REVIEWER, SECOND_EDITOR, SLUG
 from tests.webapp_client import (
     ARTICLE,

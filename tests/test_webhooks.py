@@ -16,16 +16,16 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.app import create_app
-from service.auth import issue_token
+from service.channels.webhook_signature import WebhookVerificationError, verify
 from service.config import Settings
-from service.db import ContentDB
+from service.editorial import live
+from service.editorial.actor import Actor
+from service.editorial.webhook_targets import is_public_address
+from service.handlers.auth import issue_token
 from service.store import content
 from service.store import webhooks as store
 from service.store.codec import utc_now
-from service.webhooks.targets import is_public_address
-from service.webhooks.verify import WebhookVerificationError, verify
-from service.workflow import live
-from service.workflow.actor import Actor
+from service.store.db import ContentDB
 from tests.conftest import SLUG, Headers
 from tests.webhook_receiver import Receiver
 

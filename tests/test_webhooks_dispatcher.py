@@ -22,14 +22,14 @@ import pytest
 
 from schema.api import ChangeAction
 from schema.webhooks import WEBHOOK_EVENT_TYPES, WebhookEventType
+from service.channels.webhook_signature import verify
 from service.config import Settings
-from service.db import ContentDB
+from service.jobs.dispatcher import JITTER, Dispatcher, next_step
+from service.jobs.webhook_payload import new_secret
 from service.store import content, outbox
 from service.store import webhooks as store
 from service.store.codec import format_time, utc_now
-from service.webhooks.dispatcher import JITTER, Dispatcher, next_step
-from service.webhooks.payload import new_secret
-from service.webhooks.verify import verify
+from service.store.db import ContentDB
 from tests.conftest import SLUG
 from tests.webhook_receiver import Receiver
 

@@ -16,16 +16,16 @@ from litestar.testing import TestClient
 from schema.api import ArticlePatch
 from schema.article import Draft, DraftState
 from schema.sections import IntroSection, TherapyTypesSection
-from service import reads
 from service.app import create_app
 from service.config import Settings
-from service.db import ContentDB
+from service.delivery import reads
+from service.editorial import drafts, history, live, review
+from service.editorial.actor import Actor
+from service.editorial.versions import draft_etag
 from service.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
-from service.scheduler import Scheduler
+from service.jobs.scheduler import Scheduler
 from service.store.codec import utc_now
-from service.workflow import drafts, history, live, review
-from service.workflow.actor import Actor
-from service.workflow.versions import draft_etag
+from service.store.db import ContentDB
 from tests.conftest import SLUG, Headers
 
 EDITOR = Actor(name="Erin Editor", role="editor", request_id="req-1")

@@ -9,7 +9,6 @@ from datetime import datetime
 from schema.api import ArticleSummary, ChangeAction, ChangeEvent
 from schema.article import Article, ArticleFields, Review, Revision
 from schema.sections import Section
-from service.db import ContentDB
 from service.store import webhooks
 from service.store.codec import (
     decode_fields,
@@ -21,6 +20,7 @@ from service.store.codec import (
     format_time,
     parse_time,
 )
+from service.store.db import ContentDB
 
 _LIVE_SELECT = (
     "SELECT a.slug, a.first_published_at, r.number, r.fields, r.sections, r.review, "

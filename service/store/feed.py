@@ -9,9 +9,9 @@ from typing import Any
 
 from schema.api import ChangeAction, ChangeEvent
 from schema.article import Revision
-from service.db import ContentDB
 from service.store.codec import decode_str_list, encode_cursor, parse_time
 from service.store.content import get_revision
+from service.store.db import ContentDB
 
 
 @dataclass(frozen=True)

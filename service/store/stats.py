@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.db import ContentDB
+from service.store.db import ContentDB
 
 
 def content_counts(db: ContentDB) -> dict[str, dict[str, int]]:

@@ -14,12 +14,12 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from schema.admin import Role
-from service.auth import roles_of
-from service.db import ContentDB
+from service.editorial.actor import Actor
 from service.errors import Forbidden
+from service.handlers.auth import roles_of
+from service.store.db import ContentDB
 from service.webapp.csrf import SAFE_METHODS, submitted_token, tokens_match
 from service.webapp.sessions import COOKIE_NAME, SessionClaims, SessionSigner, is_token_active
-from service.workflow.actor import Actor
 
 SESSION_KEY = "web_session"
 

@@ -14,13 +14,13 @@ from litestar import Controller, Request, Response, post
 
 from schema.admin import RejectRequest
 from schema.api import ArticlePatch
-from service.auth import EDITORS, REVIEWERS
+from service.api.admin.common import Db, Key, Slug, Who
+from service.editorial import drafts, history, live, review
+from service.editorial.versions import draft_etag
 from service.errors import FieldError, InvalidInput
-from service.routes_admin.common import Db, Key, Slug, Who
+from service.handlers.auth import EDITORS, REVIEWERS
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
 from service.webapp.views import article_url, page, see_other
-from service.workflow import drafts, history, live, review
-from service.workflow.versions import draft_etag
 
 ETAG_FIELD = "_etag"
 

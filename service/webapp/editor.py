@@ -19,12 +19,15 @@ from schema.api import ArticlePatch
 from schema.article import ArticleFields, Draft
 from schema.base import SectionKey
 from schema.sections import SECTION_TYPES, Section
-from service.auth import EDITORS
-from service.db import ContentDB
-from service.diff import diff_content
+from service.api.admin.common import Db, Key, Slug, Who
+from service.channels.diff import diff_content
+from service.channels.render import markdown_to_html
+from service.editorial import drafts
+from service.editorial.actor import Actor
+from service.editorial.versions import draft_etag
 from service.errors import InvalidInput, NotFound, PreconditionFailed
-from service.render import markdown_to_html
-from service.routes_admin.common import Db, Key, Slug, Who
+from service.handlers.auth import EDITORS
+from service.store.db import ContentDB
 from service.webapp.fieldtypes import blank, struct_info
 from service.webapp.formdata import (
     OP_FIELD,
@@ -36,9 +39,6 @@ from service.webapp.formdata import (
 )
 from service.webapp.forms import build_form
 from service.webapp.views import article_url, is_htmx, page, see_other
-from service.workflow import drafts
-from service.workflow.actor import Actor
-from service.workflow.versions import draft_etag
 
 KINDS: dict[str, type[Any]] = {str(struct_info(cls).tag): cls for cls in SECTION_TYPES}
 ETAG_FIELD = "_etag"

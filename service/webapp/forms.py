@@ -13,8 +13,8 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
-from service.render import markdown_to_html
-from service.render.facts import ROUTE_LABELS
+from service.channels.render import markdown_to_html
+from service.channels.render.facts import ROUTE_LABELS
 from service.webapp.fieldtypes import choices, join, struct_info, widget_for
 
 # Labels people read where a field's name alone would be terse.

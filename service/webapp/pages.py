@@ -12,16 +12,16 @@ from litestar.response import Template
 
 from schema.article import Article, Draft, DraftState, Review, Reviewer
 from schema.sections import SECTION_TYPES
-from service.auth import ADMINS, READERS
+from service.api.admin.common import Db, Number, Slug, Who
+from service.channels.render import article_web_url, render_email, render_text, render_web
 from service.config import Settings
-from service.reads import get_live
-from service.render import article_web_url, render_email, render_text, render_web
-from service.routes_admin.common import Db, Number, Slug, Who
+from service.delivery.reads import get_live
+from service.editorial import drafts, history
+from service.editorial.versions import draft_etag
+from service.handlers.auth import ADMINS, READERS
 from service.store import overview
 from service.webapp.fieldtypes import struct_info
 from service.webapp.views import page
-from service.workflow import drafts, history
-from service.workflow.versions import draft_etag
 
 Config = NamedDependency[Settings]
 ArticleFilter = Annotated[

@@ -20,8 +20,8 @@ from pathlib import Path
 import msgspec
 
 from schema.admin import Role
-from service.db import ContentDB
 from service.store import tokens
+from service.store.db import ContentDB
 
 COOKIE_NAME = "hc_session"
 COOKIE_PATH = "/admin"

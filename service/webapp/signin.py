@@ -8,8 +8,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
-from service.auth import READERS, authenticate
-from service.db import ContentDB
+from service.handlers.auth import READERS, authenticate
+from service.store.db import ContentDB
 from service.webapp.access import WebAccess
 from service.webapp.csrf import CSRF_FIELD, SIGN_IN_COOKIE, new_csrf_token, tokens_match
 from service.webapp.errors import SIGN_IN

@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
-from service.auth import EDITORS, REVIEWERS
+from service.handlers.auth import EDITORS, REVIEWERS
 from service.webapp.access import SESSION_KEY, can
 from service.webapp.csrf import CSRF_FIELD
 from service.webapp.sessions import SessionClaims

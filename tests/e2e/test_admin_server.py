@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 
 from schema.admin import Role
-from service.auth import issue_token
-from service.db import ContentDB
+from service.handlers.auth import issue_token
 from service.startup import prepare_database
+from service.store.db import ContentDB
 from tests.e2e.conftest import running_server
 
 SLUG = "ketamine-therapy-for-anxiety"

@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 
 from schema.admin import Role
-from service.auth import issue_token
-from service.db import ContentDB
+from service.channels.webhook_signature import verify
+from service.handlers.auth import issue_token
 from service.startup import prepare_database
-from service.webhooks.verify import verify
+from service.store.db import ContentDB
 from tests.e2e.conftest import GRANIAN, ROOT, free_port, running_server, wait_until_ready
 from tests.webhook_receiver import Receiver
 

@@ -1,0 +1,132 @@
+"""Admin routes of the working draft: create an article, read, edit sections and fields, diff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, patch, post, put
+
+from schema.admin import ContentDiff
+from schema.api import ArticleCreate, ArticlePatch
+from schema.article import Draft
+from schema.sections import Section
+from service.api.admin.common import (
+    ETAG_HEADER,
+    LOCATION_HEADER,
+    Db,
+    IfMatch,
+    Key,
+    Slug,
+    Who,
+    body,
+    draft_response,
+)
+from service.api.admin.docs import also, problems
+from service.editorial import drafts, history
+from service.handlers.auth import EDITORS, READERS
+
+_WRITE_PROBLEMS = (400, 401, 403, 404, 412, 413, 428)
+
+
+class DraftController(Controller):
+    """``/v1/admin/articles``: drafts. Every write needs ``If-Match`` and answers a new ETag."""
+
+    path = "/articles"
+    tags = ["admin: drafts"]  # noqa: RUF012 - Litestar reads these class attributes
+
+    @post(
+        "/",
+        opt={"roles": EDITORS},
+        sync_to_thread=False,
+        summary="Create an article as a draft",
+        response_headers=[ETAG_HEADER, LOCATION_HEADER],
+        responses=problems(400, 401, 403, 409, 413),
+    )
+    def create_article(
+        self, db: Db, actor: Who, data: Annotated[ArticleCreate, body("The new article.")]
+    ) -> Response[Draft]:
+        """Editor: a new unpublished article; its content is its first draft."""
+        draft = drafts.create_article(db, actor, data)
+        location = f"/v1/admin/articles/{draft.article}/draft"
+        return draft_response(draft, 201, location=location)
+
+    @get(
+        "/{slug:str}/draft",
+        opt={"roles": READERS},
+        sync_to_thread=False,
+        summary="Get the working draft",
+        response_headers=[ETAG_HEADER],
+        responses=problems(401, 403, 404),
+    )
+    def get_draft(self, db: Db, actor: Who, slug: Slug) -> Response[Draft]:
+        """The draft with its `state`; the first read starts one from the live revision."""
+        return draft_response(drafts.read_draft(db, slug, actor))
+
+    @put(
+        "/{slug:str}/draft/sections/{key:str}",
+        opt={"roles": EDITORS},
+        sync_to_thread=False,
+        summary="Replace or add one section of the draft",
+        response_headers=[ETAG_HEADER],
+        responses={**also(201, Draft, "The section was added."), **problems(*_WRITE_PROBLEMS)},
+    )
+    def put_section(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        key: Key,
+        if_match: IfMatch,
+        data: Annotated[Section, body("The section; its `key` must equal the path's.")],
+    ) -> Response[Draft]:
+        """Editor: replace the section with this key, or append it (201)."""
+        draft, added = drafts.put_section(db, actor, slug, key, data, if_match)
+        return draft_response(draft, 201 if added else 200)
+
+    @delete(
+        "/{slug:str}/draft/sections/{key:str}",
+        opt={"roles": EDITORS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Remove a section from the draft",
+        response_headers=[ETAG_HEADER],
+        responses=problems(401, 403, 404, 412, 428),
+    )
+    def delete_section(
+        self, db: Db, actor: Who, slug: Slug, key: Key, if_match: IfMatch
+    ) -> Response[Draft]:
+        """Editor: drop the section; the draft answers with its new ETag."""
+        return draft_response(drafts.delete_section(db, actor, slug, key, if_match))
+
+    @patch(
+        "/{slug:str}/draft",
+        opt={"roles": EDITORS},
+        sync_to_thread=False,
+        summary="Change the draft's article fields and section order",
+        response_headers=[ETAG_HEADER],
+        responses=problems(*_WRITE_PROBLEMS),
+    )
+    def patch_draft(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        if_match: IfMatch,
+        data: Annotated[
+            ArticlePatch,
+            body("Only the fields present change; `section_order` lists every key once."),
+        ],
+    ) -> Response[Draft]:
+        """Editor: change title, summary, disclaimer, hero image or the order of sections."""
+        return draft_response(drafts.patch_draft(db, actor, slug, data, if_match))
+
+    @get(
+        "/{slug:str}/draft/diff",
+        opt={"roles": READERS},
+        sync_to_thread=False,
+        summary="What the draft changes in the live revision",
+        responses=problems(401, 403, 404),
+    )
+    def diff_draft(self, db: Db, slug: Slug) -> ContentDiff:
+        """Field by field, what publishing the draft would change (against the live revision)."""
+        return history.diff_draft(db, slug)

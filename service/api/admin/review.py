@@ -1,0 +1,135 @@
+"""Admin routes of review and going live: submit, approve, reject, publish, unpublish, rollback."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, post
+
+from schema.admin import ApproveRequest, LiveChange, PublishRequest, RejectRequest, RollbackRequest
+from schema.article import Draft
+from service.api.admin.common import ETAG_HEADER, Db, IfMatch, Slug, Who, body, draft_response
+from service.api.admin.docs import OptionalBodyOperation, also, problems
+from service.editorial import live, review
+from service.handlers.auth import EDITORS, REVIEWERS
+
+
+class ReviewController(Controller):
+    """``/v1/admin/articles/{slug}``: the draft's review and the live revision."""
+
+    path = "/articles/{slug:str}"
+    tags = ["admin: review and publishing"]  # noqa: RUF012 - Litestar reads these class attributes
+
+    @post(
+        "/draft/submit",
+        opt={"roles": EDITORS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Submit the draft for review",
+        response_headers=[ETAG_HEADER],
+        responses=problems(401, 403, 404, 409, 412),
+    )
+    def submit(self, db: Db, actor: Who, slug: Slug, if_match: IfMatch) -> Response[Draft]:
+        """Editor: `draft` -> `in_review`. `If-Match` is optional here (checked when sent)."""
+        return draft_response(review.submit(db, actor, slug, if_match))
+
+    @post(
+        "/draft/approve",
+        opt={"roles": REVIEWERS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Approve the draft under review",
+        operation_class=OptionalBodyOperation,
+        response_headers=[ETAG_HEADER],
+        responses=problems(400, 401, 403, 404, 409, 412, 413, 428),
+    )
+    def approve(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        if_match: IfMatch,
+        data: Annotated[
+            ApproveRequest | None, body("Optional: the reviewer's credentials for the byline.")
+        ] = None,
+    ) -> Response[Draft]:
+        """Reviewer: `in_review` -> `approved`. `If-Match` must name the draft as read; nobody
+        who edited the draft may approve it (403)."""
+        credentials = "" if data is None else data.credentials
+        return draft_response(review.approve(db, actor, slug, if_match, credentials))
+
+    @post(
+        "/draft/reject",
+        opt={"roles": REVIEWERS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Send the draft back to its editors",
+        response_headers=[ETAG_HEADER],
+        responses=problems(400, 401, 403, 404, 409, 412, 413),
+    )
+    def reject(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        if_match: IfMatch,
+        data: Annotated[RejectRequest, body("Why the draft goes back.")],
+    ) -> Response[Draft]:
+        """Reviewer: `in_review` (or `approved`) -> `draft`, with the reason stored."""
+        return draft_response(review.reject(db, actor, slug, data.reason, if_match))
+
+    @post(
+        "/publish",
+        opt={"roles": EDITORS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Publish the approved draft, now or at a time",
+        operation_class=OptionalBodyOperation,
+        responses={
+            **also(202, LiveChange, "Scheduled: it goes live at `at`."),
+            **problems(400, 401, 403, 404, 409, 412, 413),
+        },
+    )
+    def publish(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        if_match: IfMatch,
+        data: Annotated[
+            PublishRequest | None, body("Optional: `at` in the future schedules the publish.")
+        ] = None,
+    ) -> Response[LiveChange]:
+        """Editor: the approved draft becomes the new live revision in one transaction."""
+        change = live.publish(db, actor, slug, None if data is None else data.at, if_match)
+        return Response(change, status_code=202 if change.action == "scheduled" else 200)
+
+    @post(
+        "/unpublish",
+        opt={"roles": EDITORS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Withdraw the article from the public API",
+        responses=problems(401, 403, 404, 409),
+    )
+    def unpublish(self, db: Db, actor: Who, slug: Slug) -> LiveChange:
+        """Editor: the public API answers 404 for it until it is published or rolled back."""
+        return live.unpublish(db, actor, slug)
+
+    @post(
+        "/rollback",
+        opt={"roles": EDITORS},
+        status_code=200,
+        sync_to_thread=False,
+        summary="Make an earlier published revision live again",
+        responses=problems(400, 401, 403, 404, 409, 413),
+    )
+    def rollback(
+        self,
+        db: Db,
+        actor: Who,
+        slug: Slug,
+        data: Annotated[RollbackRequest, body("The revision to restore.")],
+    ) -> LiveChange:
+        """Editor: a new revision with the old content and its original review."""
+        return live.rollback(db, actor, slug, data.revision)

@@ -1,0 +1,193 @@
+"""Public read routes: parse, call the read model, answer from prepared bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, route
+from litestar.di import NamedDependency
+from litestar.openapi.spec import Example
+from litestar.params import PathParameter, QueryParameter
+
+from schema.api import ArticleList, ChangePage, RichTextFormat
+from schema.article import Article
+from schema.sections import Section
+from service.api.openapi_docs import (
+    CONDITIONAL_GET_HEADERS,
+    example_article,
+    json_response,
+    not_modified,
+    problem_responses,
+)
+from service.delivery import reads
+from service.edge.prepared import PreparedResponse
+from service.edge.replay import CachedEntry, ResponseCache, cache_key
+from service.store.db import ContentDB
+
+Format = Annotated[
+    RichTextFormat,
+    QueryParameter(
+        description="How rich-text fields are rendered: sanitized `html` (default), the stored "
+        "CommonMark `markdown`, or plain `text`.",
+    ),
+]
+SectionsFilter = Annotated[
+    str | None,
+    QueryParameter(
+        name="sections",
+        description="Comma-separated section keys to keep, e.g. `intro,therapy-types`. "
+        "Unknown keys are a 400.",
+        examples=[Example(value="therapy-types,safety")],
+    ),
+]
+Slug = Annotated[str, PathParameter(description="The article's slug.", max_length=120)]
+Key = Annotated[str, PathParameter(description="A section key.", max_length=64)]
+Limit = Annotated[int, QueryParameter(ge=1, le=reads.MAX_PAGE, description="Page size.")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
+Since = Annotated[
+    str | None,
+    QueryParameter(
+        name="since",
+        description="An opaque cursor from an earlier page's `next_cursor` (or an event's "
+        "`cursor`); omit it to start from the first event.",
+        max_length=200,
+    ),
+]
+Db = NamedDependency[ContentDB]
+Cache = NamedDependency[ResponseCache]
+_METHODS: list[Any] = ["GET", "HEAD"]
+
+
+def serve_prepared(
+    request: Request[Any, Any, Any], cache: ResponseCache, build: Callable[[], PreparedResponse]
+) -> Response[bytes]:
+    """Build (on a miss), remember for the edge layer, and answer conditionally."""
+    generation = cache.generation
+    prepared = build()
+    key = cache_key(request.scope["path"], request.scope["query_string"])
+    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), generation)
+    status, headers, body = prepared.answer(
+        method=request.method,
+        accept_encoding=request.headers.get("accept-encoding", ""),
+        if_none_match=request.headers.get("if-none-match"),
+    )
+    return Response(
+        content=body,
+        status_code=status,
+        media_type=prepared.media_type,
+        headers={
+            name.decode(): value.decode()
+            for name, value in headers
+            if name != b"content-length"  # content-type as prepared: Litestar would add a charset
+        },
+    )
+
+
+_SKIP = {"skip_compression": True}
+
+
+class PublicController(Controller):
+    """Published content for every channel: no auth, GET and HEAD, cacheable."""
+
+    path = "/v1"
+    tags = ["public"]  # noqa: RUF012 - Litestar reads these class attributes
+    opt = _SKIP
+
+    @route(
+        "/articles",
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary="List published articles",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: json_response(ArticleList, "The published articles, most recently updated first."),
+            304: not_modified(),
+            **problem_responses(400),
+        },
+    )
+    def list_articles(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        cache: Cache,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[bytes]:
+        """Published articles with their review record; drafts never appear."""
+        return serve_prepared(request, cache, lambda: reads.list_response(db, limit, offset))
+
+    @route(
+        "/articles/{slug:str}",
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary="Get the live revision of an article",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: json_response(
+                Article, "The live revision with its sections in order.", example_article()
+            ),
+            304: not_modified(),
+            **problem_responses(400, 404),
+        },
+    )
+    def get_article(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        cache: Cache,
+        slug: Slug,
+        format: Format = "html",
+        sections: SectionsFilter = None,
+    ) -> Response[bytes]:
+        """The whole live article, or only the sections named in `?sections=`."""
+        return serve_prepared(
+            request, cache, lambda: reads.article_response(db, slug, format, sections)
+        )
+
+    @route(
+        "/articles/{slug:str}/sections/{key:str}",
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary="Get one section of the live revision",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: json_response(Section, "One typed section; `kind` tells its shape."),  # type: ignore[arg-type]
+            304: not_modified(),
+            **problem_responses(400, 404),
+        },
+    )
+    def get_section(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        cache: Cache,
+        slug: Slug,
+        key: Key,
+        format: Format = "html",
+    ) -> Response[bytes]:
+        """A section's ETag changes only when that section (or the format) changes."""
+        return serve_prepared(request, cache, lambda: reads.section_response(db, slug, key, format))
+
+    @route(
+        "/changes",
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary="Publish events since a cursor",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: json_response(ChangePage, "Events after the cursor, oldest first."),
+            304: not_modified(),
+            **problem_responses(400),
+        },
+    )
+    def list_changes(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        cache: Cache,
+        since: Since = None,
+        limit: Limit = 50,
+    ) -> Response[bytes]:
+        """Publish, rollback and unpublish events with the section keys whose content changed."""
+        return serve_prepared(request, cache, lambda: reads.changes_response(db, since, limit))

@@ -1,0 +1,248 @@
+"""The public read model: live content as prepared responses, per revision and format.
+
+Handlers call these functions; each builds the bytes once per content version. The edge layer
+replays them for later requests, so this code runs only on cache misses.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from threading import Lock
+
+import msgspec
+
+from schema.api import ArticleList, ChangePage, NewsletterDigest, RichTextFormat
+from schema.article import Article
+from schema.sections import Section
+from service.channels.digest import build_atom_feed, build_digest
+from service.channels.render import (
+    article_web_url,
+    render_email,
+    render_rich_text,
+    render_text,
+    render_web,
+)
+from service.edge.prepared import FEED_CACHE_CONTROL, PreparedResponse, prepare_response
+from service.errors import FieldError, InvalidInput, NotFound
+from service.store import content, feed
+from service.store.codec import decode_cursor, encode_cursor
+from service.store.db import ContentDB
+
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+ATOM = "application/atom+xml"
+FEED_ENTRIES = 50
+MAX_PAGE = 100
+_encode = msgspec.json.Encoder().encode
+
+
+class _RenderedArticles:
+    """Live articles with rich text rendered, per (slug, revision, format): immutable, so shared."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._entries: OrderedDict[tuple[str, int, str, str], Article] = OrderedDict()
+        self._max_entries = max_entries
+        self._lock = Lock()
+
+    def get(self, article: Article, fmt: RichTextFormat) -> Article:
+        # updated_at too: a restored backup (or another test database) may reuse a revision number.
+        key = (article.slug, article.revision, article.updated_at.isoformat(), fmt)
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None:
+            found = render_rich_text(article, fmt)
+            with self._lock:
+                self._entries[key] = found
+                while len(self._entries) > self._max_entries:
+                    self._entries.popitem(last=False)
+        return found
+
+
+_rendered = _RenderedArticles()
+
+
+def require_live_article(db: ContentDB, slug: str) -> Article:
+    """The live article, or ``NotFound`` (drafts and unpublished articles are never public)."""
+    article = get_live(db, slug)
+    if article is None:
+        raise NotFound(f"No published article has the slug {slug!r}.")
+    return article
+
+
+def get_live(db: ContentDB, slug: str) -> Article | None:
+    """The live article (read in one snapshot)."""
+    with db.read():
+        return content.get_live_article(db, slug)
+
+
+def parse_section_keys(raw: str | None) -> list[str] | None:
+    """``?sections=a,b`` as a list of keys without repeats (None: all sections)."""
+    if raw is None:
+        return None
+    keys = list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not keys:
+        raise InvalidInput(
+            "`sections` is empty: name one or more section keys separated by commas.",
+            errors=(FieldError("sections", "no section key given"),),
+        )
+    return keys
+
+
+def select_sections(article: Article, keys: Sequence[str] | None) -> Article:
+    """The article with only the named sections, in article order; unknown keys are a 400."""
+    if keys is None:
+        return article
+    known = [section.key for section in article.sections]
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Unknown section key(s) {', '.join(map(repr, unknown))} in `sections`; "
+            f"this article has: {', '.join(known)}.",
+            errors=tuple(FieldError("sections", f"unknown section key {key!r}") for key in unknown),
+        )
+    wanted = set(keys)
+    return msgspec.structs.replace(
+        article, sections=[section for section in article.sections if section.key in wanted]
+    )
+
+
+def _surrogate_keys(slug: str, sections: Sequence[Section]) -> list[str]:
+    return [f"article:{slug}", *(f"section:{slug}:{section.key}" for section in sections)]
+
+
+def article_response(
+    db: ContentDB, slug: str, fmt: RichTextFormat, sections: str | None
+) -> PreparedResponse:
+    """The live article as JSON, rich text in ``fmt``, optionally only some sections."""
+    keys = parse_section_keys(sections)
+    article = select_sections(_rendered.get(require_live_article(db, slug), fmt), keys)
+    return prepare_response(
+        _encode(article), media_type=JSON, surrogate_keys=_surrogate_keys(slug, article.sections)
+    )
+
+
+def section_response(db: ContentDB, slug: str, key: str, fmt: RichTextFormat) -> PreparedResponse:
+    """One section of the live article; its bytes (and so its ETag) depend on it alone."""
+    article = _rendered.get(require_live_article(db, slug), fmt)
+    for section in article.sections:
+        if section.key == key:
+            return prepare_response(
+                _encode(section), media_type=JSON, surrogate_keys=_surrogate_keys(slug, [section])
+            )
+    raise NotFound(
+        f"The article {slug!r} has no section {key!r}; "
+        f"its sections are: {', '.join(s.key for s in article.sections)}."
+    )
+
+
+def list_response(db: ContentDB, limit: int, offset: int) -> PreparedResponse:
+    """The published articles."""
+    with db.read():
+        summaries = content.list_live_articles(db, limit=limit, offset=offset)
+    return prepare_response(
+        _encode(ArticleList(articles=summaries)),
+        media_type=JSON,
+        surrogate_keys=["articles", *(f"article:{s.slug}" for s in summaries)],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def read_changes(db: ContentDB, since: str | None, limit: int) -> ChangePage:
+    """Publish events after the cursor, oldest first, with the cursor to continue from."""
+    after = decode_cursor(since)
+    with db.read():
+        events = content.list_events(db, after=after, limit=limit + 1)
+    has_more = len(events) > limit
+    events = events[:limit]
+    next_cursor = events[-1].cursor if events else (since or encode_cursor(after))
+    return ChangePage(changes=events, next_cursor=next_cursor, has_more=has_more)
+
+
+def changes_response(db: ContentDB, since: str | None, limit: int) -> PreparedResponse:
+    """The change feed page as JSON."""
+    page = read_changes(db, since, limit)
+    return prepare_response(
+        _encode(page),
+        media_type=JSON,
+        surrogate_keys=["changes"],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def rendered_response(
+    db: ContentDB,
+    slug: str,
+    sections: str | None,
+    media_type: str,
+    render: Callable[[Article], str],
+) -> PreparedResponse:
+    """A channel render (web, email, text) of the live article or some of its sections."""
+    article = select_sections(require_live_article(db, slug), parse_section_keys(sections))
+    return prepare_response(
+        render(article).encode(),
+        media_type=media_type,
+        surrogate_keys=_surrogate_keys(slug, article.sections),
+    )
+
+
+def web_response(db: ContentDB, slug: str, sections: str | None, base_url: str) -> PreparedResponse:
+    """The sanitized web fragment with its JSON-LD."""
+    return rendered_response(db, slug, sections, HTML, lambda a: render_web(a, base_url=base_url))
+
+
+def email_response(
+    db: ContentDB, slug: str, sections: str | None, base_url: str
+) -> PreparedResponse:
+    """The complete email document, linking to the article's web page."""
+    return rendered_response(
+        db,
+        slug,
+        sections,
+        HTML,
+        lambda a: render_email(a, web_url=article_web_url(base_url, a.slug)),
+    )
+
+
+def text_response(db: ContentDB, slug: str, sections: str | None) -> PreparedResponse:
+    """The plain-text render."""
+    return rendered_response(db, slug, sections, TEXT, render_text)
+
+
+def read_newsletter(
+    db: ContentDB, since: str | None, limit: int, base_url: str
+) -> NewsletterDigest:
+    """A digest of the events after the cursor: one item per changed article."""
+    after = decode_cursor(since)
+    with db.read():
+        events = feed.list_events_after(db, after=after, limit=limit + 1)
+        changes = feed.net_changes(db, events[:limit])
+    next_cursor = events[:limit][-1].event.cursor if events else (since or encode_cursor(after))
+    return build_digest(
+        changes, base_url=base_url, next_cursor=next_cursor, has_more=len(events) > limit
+    )
+
+
+def newsletter_response(
+    db: ContentDB, since: str | None, limit: int, base_url: str
+) -> PreparedResponse:
+    """The newsletter digest as JSON."""
+    return prepare_response(
+        _encode(read_newsletter(db, since, limit, base_url)),
+        media_type=JSON,
+        surrogate_keys=["changes", "newsletter"],
+        cache_control=FEED_CACHE_CONTROL,
+    )
+
+
+def feed_response(db: ContentDB, base_url: str) -> PreparedResponse:
+    """The Atom feed of the newest publish events."""
+    with db.read():
+        changes = feed.event_changes(db, feed.list_recent_events(db, limit=FEED_ENTRIES))
+    return prepare_response(
+        build_atom_feed(changes, base_url=base_url),
+        media_type=ATOM,
+        surrogate_keys=["changes", "feed"],
+        cache_control=FEED_CACHE_CONTROL,
+    )

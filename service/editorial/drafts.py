@@ -1,0 +1,200 @@
+"""The working draft: created, read (started from live on first read), edited under If-Match."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from schema.api import ArticleCreate, ArticlePatch
+from schema.article import ArticleFields, Draft, DraftState
+from schema.sections import Section
+from service.editorial.actor import Actor, record
+from service.editorial.versions import (
+    check_if_match,
+    edited,
+    lock_draft,
+    require_article,
+    save_draft,
+)
+from service.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+)
+from service.store import content, drafts
+from service.store.codec import utc_now
+from service.store.db import ContentDB
+
+MAX_SECTIONS = 100
+# What an edit changes: the new field values, and a short note for the audit log.
+Edit = Callable[[Draft], tuple[dict[str, Any], str]]
+
+
+def read_draft(db: ContentDB, slug: str, actor: Actor) -> Draft:
+    """The working draft; the first read starts one from the live revision."""
+    with db.read() as conn:
+        article_id = require_article(conn, slug)
+        stored = drafts.get_draft(conn, article_id, slug)
+    if stored is not None:
+        return stored
+    with db.write() as conn:
+        # Checked again under the write lock: a concurrent first read may have started it.
+        locked = lock_draft(db, conn, slug, actor)
+        if not locked.is_stored:
+            save_draft(conn, locked, locked.draft)
+    return locked.draft
+
+
+def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
+    """A new, unpublished article whose content lives in its first draft."""
+    at = utc_now()
+    with db.write() as conn:
+        if content.get_article_id(conn, body.slug) is not None:
+            raise Conflict(f"An article with the slug {body.slug!r} exists already.")
+        article_id = content.insert_article(conn, body.slug, actor=actor.name, at=at)
+        draft = Draft(
+            article=body.slug,
+            state=DraftState.DRAFT,
+            version=1,
+            base_revision=None,
+            fields=ArticleFields(
+                title=body.title,
+                summary=body.summary,
+                disclaimer=body.disclaimer,
+                hero_image=body.hero_image,
+            ),
+            sections=list(body.sections),
+            editors=[actor.name],
+            updated_by=actor.name,
+            updated_at=at,
+        )
+        drafts.insert_draft(conn, article_id, draft)
+        record(
+            conn,
+            actor,
+            "article_created",
+            article=body.slug,
+            revision=None,
+            detail=f"{len(draft.sections)} section(s)",
+            at=at,
+        )
+    return draft
+
+
+def _edit(
+    db: ContentDB, actor: Actor, slug: str, if_match: str | None, action: str, edit: Edit
+) -> Draft:
+    """Check the version and write, inside one transaction; a stale ETag changes nothing."""
+    at = utc_now()
+    with db.write() as conn:
+        locked = lock_draft(db, conn, slug, actor)
+        check_if_match(locked.draft, if_match, required=True)
+        changes, note = edit(locked.draft)
+        new = edited(locked.draft, actor, at, **changes)
+        save_draft(conn, locked, new)
+        record(
+            conn,
+            actor,
+            action,
+            article=slug,
+            revision=new.base_revision,
+            detail=f"{note}; draft version {new.version}",
+            at=at,
+        )
+    return new
+
+
+def put_section(
+    db: ContentDB, actor: Actor, slug: str, key: str, section: Section, if_match: str | None
+) -> tuple[Draft, bool]:
+    """Replace the section with this key, or append it; True when it was added."""
+    if section.key != key:
+        raise InvalidInput(
+            f"The body's `key` ({section.key!r}) differs from the key in the path ({key!r}).",
+            errors=(FieldError("$.key", f"must equal the path's key {key!r}"),),
+        )
+    added = False
+
+    def edit(draft: Draft) -> tuple[dict[str, Any], str]:
+        nonlocal added
+        keys = [existing.key for existing in draft.sections]
+        if key in keys:
+            sections = [section if s.key == key else s for s in draft.sections]
+            return {"sections": sections}, f"section {key} replaced"
+        if len(keys) >= MAX_SECTIONS:
+            raise InvalidInput(
+                f"The draft has {MAX_SECTIONS} sections, the most an article may have.",
+                errors=(FieldError("$", f"at most {MAX_SECTIONS} sections"),),
+            )
+        added = True
+        return {"sections": [*draft.sections, section]}, f"section {key} added"
+
+    draft = _edit(db, actor, slug, if_match, "section_saved", edit)
+    return draft, added
+
+
+def delete_section(db: ContentDB, actor: Actor, slug: str, key: str, if_match: str | None) -> Draft:
+    """Remove a section from the draft."""
+
+    def edit(draft: Draft) -> tuple[dict[str, Any], str]:
+        if all(s.key != key for s in draft.sections):
+            raise NotFound(
+                f"The draft of {slug!r} has no section {key!r}; its sections are: "
+                f"{', '.join(s.key for s in draft.sections) or 'none'}."
+            )
+        return {"sections": [s for s in draft.sections if s.key != key]}, f"section {key} removed"
+
+    return _edit(db, actor, slug, if_match, "section_deleted", edit)
+
+
+def patch_draft(
+    db: ContentDB, actor: Actor, slug: str, patch: ArticlePatch, if_match: str | None
+) -> Draft:
+    """Change article fields and the section order; only the fields present change."""
+    given = {
+        name: value
+        for name, value in msgspec.structs.asdict(patch).items()
+        if value is not msgspec.UNSET
+    }
+    if not given:
+        raise InvalidInput(
+            "The patch names no field to change.",
+            errors=(FieldError("$", "name at least one field"),),
+        )
+    order = given.pop("section_order", None)
+
+    def edit(draft: Draft) -> tuple[dict[str, Any], str]:
+        changes: dict[str, Any] = {}
+        if given:
+            changes["fields"] = msgspec.structs.replace(draft.fields, **given)
+        if order is not None:
+            changes["sections"] = _reordered(draft, order)
+        return changes, "changed " + ", ".join(
+            [*given, *(["section_order"] if order is not None else [])]
+        )
+
+    return _edit(db, actor, slug, if_match, "draft_patched", edit)
+
+
+def _reordered(draft: Draft, order: list[str]) -> list[Section]:
+    keys = [section.key for section in draft.sections]
+    if len(order) != len(keys) or set(order) != set(keys):
+        missing = [key for key in keys if key not in order]
+        unknown = [key for key in order if key not in keys]
+        repeated = sorted({key for key in order if order.count(key) > 1})
+        problems = [
+            f"{label}: {', '.join(found)}"
+            for label, found in (("missing", missing), ("unknown", unknown), ("repeated", repeated))
+            if found
+        ]
+        raise InvalidInput(
+            "`section_order` must list every section key of the draft exactly once ("
+            + "; ".join(problems)
+            + ").",
+            errors=(FieldError("$.section_order", "; ".join(problems)),),
+        )
+    by_key = {section.key: section for section in draft.sections}
+    return [by_key[key] for key in order]

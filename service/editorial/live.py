@@ -1,0 +1,185 @@
+"""What the public sees: publish (now or scheduled), scheduled publishing, unpublish, rollback."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from schema.admin import LiveChange
+from schema.article import DraftState
+from service.editorial.actor import Actor, record
+from service.editorial.publishing import make_live
+from service.editorial.review import wrong_state
+from service.editorial.versions import (
+    LockedDraft,
+    check_if_match,
+    lock_draft,
+    require_article,
+    save_draft,
+    touched,
+)
+from service.errors import Conflict, FieldError, InvalidInput
+from service.store import content, drafts
+from service.store.codec import utc_now
+from service.store.db import ContentDB
+
+SCHEDULER_ROLE = "scheduler"
+
+
+def _publish_locked(
+    conn: sqlite3.Connection, locked: LockedDraft, actor: Actor, at: datetime
+) -> LiveChange:
+    """Make the approved draft the live revision and clear it, inside the caller's transaction."""
+    draft = locked.draft
+    if draft.review is None:  # an approved draft always carries its review; never publish without
+        raise wrong_state(draft, "published", (DraftState.APPROVED,))
+    number, changed = make_live(
+        conn,
+        locked.article_id,
+        fields=draft.fields,
+        sections=draft.sections,
+        review=draft.review,
+        actor=actor.name,
+        at=at,
+    )
+    drafts.delete_draft(conn, locked.article_id)
+    record(
+        conn,
+        actor,
+        "published",
+        article=draft.article,
+        revision=number,
+        detail=f"draft version {draft.version}; sections changed: {', '.join(changed) or 'none'}",
+        at=at,
+    )
+    return LiveChange(
+        article=draft.article, action="published", revision=number, sections_changed=changed, at=at
+    )
+
+
+def publish(
+    db: ContentDB, actor: Actor, slug: str, when: datetime | None, if_match: str | None
+) -> LiveChange:
+    """Publish the approved draft now, or schedule it when ``when`` is in the future."""
+    at = utc_now()
+    with db.write() as conn:
+        locked = lock_draft(db, conn, slug, actor)
+        check_if_match(locked.draft, if_match, required=False)
+        if locked.draft.state is not DraftState.APPROVED:
+            raise wrong_state(locked.draft, "published", (DraftState.APPROVED,))
+        if when is None or when <= at:
+            return _publish_locked(conn, locked, actor, at)
+        new = touched(locked.draft, actor, at, scheduled_at=when)
+        save_draft(conn, locked, new, scheduled_by=actor.name)
+        record(
+            conn,
+            actor,
+            "publish_scheduled",
+            article=slug,
+            revision=None,
+            detail=f"draft version {new.version} at {when.isoformat()}",
+            at=at,
+        )
+    return LiveChange(article=slug, action="scheduled", revision=None, sections_changed=[], at=when)
+
+
+def publish_due(db: ContentDB, now: datetime | None = None) -> list[LiveChange]:
+    """Publish every approved draft whose scheduled time has come (also those overdue).
+
+    Safe with several workers: each publish re-checks the draft under the write lock, and the
+    first worker to publish deletes it, so the others find nothing to do.
+    """
+    now = now or utc_now()
+    with db.read() as conn:
+        candidates = [due.article_id for due in drafts.list_due_drafts(conn, now)]
+    published = []
+    for article_id in candidates:
+        with db.write() as conn:
+            due = {d.article_id: d for d in drafts.list_due_drafts(conn, now)}.get(article_id)
+            if due is None:
+                continue  # published by another worker, edited, or rescheduled meanwhile
+            draft = drafts.get_draft(conn, article_id, due.slug)
+            if draft is None:
+                continue
+            actor = Actor(name=due.scheduled_by, role=SCHEDULER_ROLE)
+            locked = LockedDraft(article_id, draft, is_stored=True)
+            published.append(_publish_locked(conn, locked, actor, utc_now()))
+    return published
+
+
+def next_scheduled_time(db: ContentDB) -> datetime | None:
+    """When the next scheduled publish is due, if any."""
+    with db.read() as conn:
+        return drafts.next_scheduled_time(conn)
+
+
+def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
+    """Withdraw the article from the public API; its revisions and draft stay."""
+    at = utc_now()
+    with db.write() as conn:
+        article_id = require_article(conn, slug)
+        live = content.get_live_revision_number(db, slug)
+        if live is None:
+            raise Conflict(f"The article {slug!r} is not published, so cannot be unpublished.")
+        withdrawn = [section.key for section in content.get_live_sections(conn, article_id) or []]
+        content.set_live_revision(conn, article_id, None, at)
+        # The feed's `revision` is what is live after the event: nothing. The audit row keeps
+        # the withdrawn revision's number.
+        content.insert_event(
+            conn, article_id, revision=None, action="unpublished", sections_changed=withdrawn, at=at
+        )
+        record(
+            conn,
+            actor,
+            "unpublished",
+            article=slug,
+            revision=live,
+            detail=f"revision {live} withdrawn",
+            at=at,
+        )
+    return LiveChange(
+        article=slug, action="unpublished", revision=live, sections_changed=withdrawn, at=at
+    )
+
+
+def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
+    """Make an earlier published revision live again, as a new revision with its old review."""
+    at = utc_now()
+    with db.write() as conn:
+        article_id = require_article(conn, slug)
+        revision = content.get_revision(db, slug, number)
+        if revision is None:
+            raise InvalidInput(
+                f"The article {slug!r} has no revision {number}.",
+                errors=(FieldError("$.revision", f"no revision {number}"),),
+            )
+        if content.get_live_revision_number(db, slug) == number:
+            raise Conflict(f"Revision {number} of {slug!r} is live already.")
+        new_number, changed = make_live(
+            conn,
+            article_id,
+            fields=revision.fields,
+            sections=revision.sections,
+            review=revision.review,
+            actor=actor.name,
+            at=at,
+            action="rolled_back",
+            restored_from=number,
+        )
+        stored = drafts.get_draft(conn, article_id, slug)
+        if stored is not None and not stored.editors:
+            # An untouched draft is only a copy of the old live revision: let the next read
+            # start again from the restored one. A draft with edits is someone's work: kept.
+            drafts.delete_draft(conn, article_id)
+        record(
+            conn,
+            actor,
+            "rolled_back",
+            article=slug,
+            revision=new_number,
+            detail=f"restored revision {number}; sections changed: {', '.join(changed) or 'none'}",
+            at=at,
+        )
+    return LiveChange(
+        article=slug, action="rolled_back", revision=new_number, sections_changed=changed, at=at
+    )

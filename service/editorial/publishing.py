@@ -1,0 +1,45 @@
+"""Making a revision live: the one transaction shared by seed, publish and rollback."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from schema.api import ChangeAction
+from schema.article import ArticleFields, Review
+from schema.sections import Section
+from service.channels.diff import changed_section_keys
+from service.store import content
+
+
+def make_live(
+    conn: sqlite3.Connection,
+    article_id: int,
+    *,
+    fields: ArticleFields,
+    sections: Sequence[Section],
+    review: Review,
+    actor: str,
+    at: datetime,
+    action: ChangeAction = "published",
+    restored_from: int | None = None,
+) -> tuple[int, list[str]]:
+    """Append a revision, point the article at it and record the event; inside the caller's
+    transaction. Returns the revision number and the keys of the sections that changed."""
+    changed = changed_section_keys(content.get_live_sections(conn, article_id), sections)
+    number = content.insert_revision(
+        conn,
+        article_id,
+        fields=fields,
+        sections=sections,
+        review=review,
+        actor=actor,
+        at=at,
+        restored_from=restored_from,
+    )
+    content.set_live_revision(conn, article_id, number, at)
+    content.insert_event(
+        conn, article_id, revision=number, action=action, sections_changed=changed, at=at
+    )
+    return number, changed

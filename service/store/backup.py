@@ -1,0 +1,58 @@
+"""Online backup and restore of the content database with SQLite's backup API."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from service.store.db import ContentDB, connect
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be made safely."""
+
+
+def integrity_check(path: Path) -> str:
+    """SQLite's own verdict on a database file (``ok`` when sound)."""
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    finally:
+        conn.close()
+
+
+def backup_database(db: ContentDB, destination: Path) -> None:
+    """Copy the live database to ``destination`` while writers keep running.
+
+    The backup API copies pages in steps and restarts when a writer changes the source, so the
+    copy is one consistent snapshot; it is checked before it is reported done.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.exists():
+        raise BackupError(f"{destination} exists already; choose a new path for the backup.")
+    target = sqlite3.connect(destination)
+    try:
+        db.conn.backup(target, pages=256)
+    finally:
+        target.close()
+    verdict = integrity_check(destination)
+    if verdict != "ok":
+        destination.unlink(missing_ok=True)
+        raise BackupError(f"the backup failed its integrity check: {verdict}")
+
+
+def restore_database(source: Path, db: ContentDB) -> None:
+    """Replace the content database's content with a backup, in one step, and tell every worker."""
+    if not source.is_file():
+        raise BackupError(f"{source} is not a file.")
+    verdict = integrity_check(source)
+    if verdict != "ok":
+        raise BackupError(f"{source} failed its integrity check: {verdict}; nothing was restored.")
+    origin = connect(source)
+    try:
+        origin.backup(db.conn)
+    finally:
+        origin.close()
+    db.generation.bump()
