@@ -8,11 +8,11 @@ from typing import Annotated
 
 from msgspec import Meta
 
-from schema.base import HttpUrl, Model, NonEmptyStr, Slug
+from schema.base import HttpUrl, Model, NonEmptyStr, Slug, plain_text
 from schema.sections import Section, ensure_unique_keys
 
-Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
-Disclaimer = Annotated[str, Meta(min_length=1, max_length=2_000)]
+Summary = Annotated[str, plain_text(1_000, min_length=1)]
+Disclaimer = Annotated[str, plain_text(2_000, min_length=1)]
 SectionList = Annotated[list[Section], Meta(max_length=100)]
 
 
@@ -20,7 +20,7 @@ class Reviewer(Model, frozen=True):
     """The person who signed a revision off, with their credentials."""
 
     name: NonEmptyStr
-    credentials: Annotated[str, Meta(max_length=300)] = ""
+    credentials: Annotated[str, plain_text(300)] = ""
 
 
 class Review(Model, frozen=True):

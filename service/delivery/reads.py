@@ -15,6 +15,7 @@ import msgspec
 from schema.api import ArticleList, ChangePage, NewsletterDigest, RichTextFormat
 from schema.article import Article
 from schema.sections import Section
+from schema.text import without_controls
 from service.channels.digest import build_atom_feed, build_digest
 from service.channels.render import (
     article_web_url,
@@ -181,7 +182,7 @@ def rendered_response(
     """A channel render (web, email, text) of the live article or some of its sections."""
     article = select_sections(require_live_article(db, slug), parse_section_keys(sections))
     return prepare_response(
-        render(article).encode(),
+        without_controls(render(article)).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
     )
@@ -219,8 +220,14 @@ def read_newsletter(
         events = feed.list_events_after(db, after=after, limit=limit + 1)
         changes = feed.net_changes(db, events[:limit])
     next_cursor = events[:limit][-1].event.cursor if events else (since or encode_cursor(after))
-    return build_digest(
+    digest = build_digest(
         changes, base_url=base_url, next_cursor=next_cursor, has_more=len(events) > limit
+    )
+    return msgspec.structs.replace(
+        digest,
+        subject=without_controls(digest.subject),
+        html=without_controls(digest.html),
+        text=without_controls(digest.text),
     )
 
 

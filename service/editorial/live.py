@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from schema.admin import LiveChange
-from schema.article import DraftState
+from schema.article import DraftState, Revision
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
 from service.editorial.review import wrong_state
@@ -142,6 +142,11 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
     )
 
 
+def _same_content(a: Revision, b: Revision) -> bool:
+    """Whether two revisions show readers the same thing, reviewed the same way."""
+    return (a.fields, a.sections, a.review) == (b.fields, b.sections, b.review)
+
+
 def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
     """Make an earlier published revision live again, as a new revision with its old review."""
     at = utc_now()
@@ -153,8 +158,16 @@ def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
                 f"The article {slug!r} has no revision {number}.",
                 errors=(FieldError("$.revision", f"no revision {number}"),),
             )
-        if content.get_live_revision_number(db, slug) == number:
+        live_number = content.get_live_revision_number(db, slug)
+        if live_number == number:
             raise Conflict(f"Revision {number} of {slug!r} is live already.")
+        live = None if live_number is None else content.get_revision(db, slug, live_number)
+        if live is not None and _same_content(live, revision):
+            # A repeated click (or ten) must not append identical revisions, events and webhooks.
+            raise Conflict(
+                f"Revision {number} of {slug!r} says exactly what the live revision "
+                f"{live_number} says (it was restored from it already); nothing to roll back."
+            )
         new_number, changed = make_live(
             conn,
             article_id,
