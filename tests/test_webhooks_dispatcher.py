@@ -271,7 +271,7 @@ def test_a_head_taken_by_another_worker_since_it_was_read_is_not_claimed_again(
         now = utc_now()
         seen, _ = outbox.due_heads(seeded_db.conn, now=now, busy=(), is_abandoned=lambda _: False)
         taken, _ = outbox.claim_due(
-            other.conn,
+            other,
             worker="other",
             now=now,
             lease_seconds=10,
@@ -282,9 +282,8 @@ def test_a_head_taken_by_another_worker_since_it_was_read_is_not_claimed_again(
     finally:
         other.close()
     assert [claim.delivery_id for claim in taken] == [head.delivery_id for head in seen]
-    stale = outbox.claim_heads(
-        seeded_db.conn, seen, worker="me", now=now, lease_seconds=10, limit=8
-    )
+    with seeded_db.write(is_content=False) as conn:
+        stale = outbox.claim_heads(conn, seen, worker="me", now=now, lease_seconds=10, limit=8)
     assert stale == []
     assert delivery_rows(seeded_db)[0]["lease_until"] is not None
     leased_by = seeded_db.conn.execute("SELECT leased_by FROM webhook_deliveries").fetchone()

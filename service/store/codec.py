@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
-from typing import Any
 
 import msgspec
 
@@ -59,8 +58,3 @@ def decode_cursor(cursor: str | None) -> int:
         "value from /v1/changes, or omit `since` to start from the beginning.",
         errors=(FieldError("since", "not a valid cursor"),),
     )
-
-
-def to_builtins(value: Any) -> Any:
-    """Structs to plain JSON-ready values (for sqlite-utils columns)."""
-    return msgspec.to_builtins(value)
