@@ -86,16 +86,13 @@ def example_article() -> Any:
     """The seed article as it is served (Markdown format), for the spec's examples."""
     seed = load_seed_article()
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    article = Article(
-        slug=seed.slug,
-        title=seed.fields.title,
-        summary=seed.fields.summary,
-        hero_image=seed.fields.hero_image,
+    article = Article.from_fields(
+        seed.slug,
+        seed.fields,
         revision=1,
         published_at=at,
         updated_at=at,
         review=seed.review,
-        disclaimer=seed.fields.disclaimer,
         sections=seed.sections,
     )
     return msgspec.to_builtins(article)
