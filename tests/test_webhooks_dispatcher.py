@@ -151,6 +151,25 @@ def test_delivers_a_signed_event_and_logs_the_attempt(
     asyncio.run(scenario())
 
 
+def test_delivery_bookkeeping_leaves_the_content_generation_alone(
+    seeded_db: ContentDB, settings: Settings
+) -> None:
+    # Each attempt commits a lease and a log row; announcing those as content changes would
+    # empty every worker's response cache once per attempt.
+    async def scenario() -> tuple[bytes, bytes]:
+        with Receiver(status=500) as receiver:
+            subscribe(seeded_db, receiver.url)
+            record_event(seeded_db)
+            before = seeded_db.generation.current()
+            async with running(Dispatcher(seeded_db, settings)):
+                await until(lambda: delivery_rows(seeded_db)[0]["state"] == "failed")
+            return before, seeded_db.generation.current()
+
+    before, after = asyncio.run(scenario())
+    assert len(attempt_rows(seeded_db)) == 1 + len(settings.webhook_retry_schedule)
+    assert after == before
+
+
 def test_a_commit_wakes_the_dispatcher_and_a_start_sends_what_is_pending(
     seeded_db: ContentDB, settings: Settings
 ) -> None:
