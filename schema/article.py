@@ -117,15 +117,25 @@ def draft_state(review: Review | None, submitted_by: str | None) -> DraftState:
     return DraftState.DRAFT
 
 
+DerivedState = Annotated[
+    DraftState,
+    Meta(
+        description="Derived: `approved` once reviewed, `in_review` once submitted, else `draft`.",
+        extra_json_schema={"readOnly": True},
+    ),
+]
+
+
 class Draft(Model, frozen=True, kw_only=True):
     """The working draft of an article: what editors change and reviewers sign off.
 
     ``state`` is never set by hand: it follows from ``review`` and ``submitted_by`` (see
-    :func:`draft_state`) and is a field only so that it is part of the draft's JSON.
+    :func:`draft_state`) and is a field only so that it is part of the draft's JSON. The class
+    repeats ``kw_only`` so that ``state`` keeps its place in that JSON, ahead of required fields.
     """
 
     article: Slug
-    state: DraftState = DraftState.DRAFT
+    state: DerivedState = DraftState.DRAFT
     version: int
     base_revision: int | None
     fields: ArticleFields
