@@ -106,8 +106,8 @@ def export_site(db: ContentDB, settings: Settings, directory: Path) -> ExportMan
             )
         )
 
-    with db.read():
-        summaries = content.list_live_articles(db, limit=MAX_EXPORT_ARTICLES)
+    with db.read() as conn:
+        summaries = content.list_live_articles(conn, limit=MAX_EXPORT_ARTICLES)
         write(
             "v1/articles.json", "/v1/articles", lambda: reads.list_response(db, reads.MAX_PAGE, 0)
         )

@@ -165,7 +165,7 @@ class Dispatcher:
         # Read the generation before the query, so a commit in between is seen next time.
         self._seen, self._last_scan = generation, time.monotonic()
         claims, self._next_due = outbox.claim_due(
-            self.db.conn,
+            self.db,
             worker=self.worker,
             now=now,
             lease_seconds=self.lease_seconds,
@@ -189,8 +189,8 @@ class Dispatcher:
             try:
                 result = await self.attempt(claim)
             except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    outbox.release(self.db.conn, claim.delivery_id, self.worker)
+                with contextlib.suppress(Exception), self.db.write(is_content=False) as conn:
+                    outbox.release(conn, claim.delivery_id, self.worker)
                 raise
             self._settle(claim, result)
         except Exception:
@@ -246,9 +246,10 @@ class Dispatcher:
         schedule = self.settings.webhook_retry_schedule
         outcome, delay = next_step(schedule, claim.round_attempts, result.is_success, self._rng)
         next_at = None if delay is None else utc_now() + timedelta(seconds=delay)
-        outbox.finish_attempt(
-            self.db.conn, claim, self.worker, result, outcome=outcome, next_attempt_at=next_at
-        )
+        with self.db.write(is_content=False) as conn:
+            outbox.finish_attempt(
+                conn, claim, self.worker, result, outcome=outcome, next_attempt_at=next_at
+            )
         if outcome == "delivered":
             logger.info("webhook %s delivered to %s", claim.message_id, loggable_url(claim.url))
         else:

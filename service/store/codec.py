@@ -96,8 +96,3 @@ def decode_cursor(cursor: str | None) -> int:
         "value from /v1/changes, or omit `since` to start from the beginning.",
         errors=(FieldError("since", "not a valid cursor"),),
     )
-
-
-def to_builtins(value: Any) -> Any:
-    """Structs to plain JSON-ready values (for sqlite-utils columns)."""
-    return msgspec.to_builtins(value)
