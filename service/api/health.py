@@ -6,8 +6,11 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from schema.base import Model
-from service.errors import DomainError
-from service.store.db import ContentDB
+from service.errors import DomainError, StorageUnavailable
+from service.store.db import ContentDB, free_bytes
+
+# Below this, a publish (a revision, its event, audit row and WAL frames) may not fit.
+MIN_FREE_BYTES = 1 << 20
 from service.store.migrations import MIGRATIONS, DatabaseUnavailable, check_schema_version
 
 
@@ -37,11 +40,21 @@ class HealthController(Controller):
 
     @get("/readyz", sync_to_thread=False, summary="Readiness probe")
     def readyz(self, db: NamedDependency[ContentDB]) -> HealthStatus:
-        """The database answers and carries the expected schema."""
+        """The database answers, carries the expected schema and can be written."""
         try:
             version = check_schema_version(db)
         except DatabaseUnavailable as error:
             raise NotReady(f"The database does not answer: {error}") from None
         if version != len(MIGRATIONS):
             raise NotReady(f"The database schema is at version {version}, not {len(MIGRATIONS)}.")
+        try:
+            db.check_writable()
+        except StorageUnavailable as error:
+            raise NotReady(error.detail) from None
+        free = free_bytes(db)
+        if free < MIN_FREE_BYTES:
+            raise NotReady(
+                f"The disk holding {db.path} has {free // 1024} KiB free: writes will fail. "
+                "Free some space."
+            )
         return HealthStatus(status="ready", schema_version=version)
