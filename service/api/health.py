@@ -8,10 +8,10 @@ from litestar.di import NamedDependency
 from schema.base import Model
 from service.errors import DomainError, StorageUnavailable
 from service.store.db import ContentDB, free_bytes
+from service.store.migrations import MIGRATIONS, DatabaseUnavailable, check_schema_version
 
 # Below this, a publish (a revision, its event, audit row and WAL frames) may not fit.
 MIN_FREE_BYTES = 1 << 20
-from service.store.migrations import MIGRATIONS, DatabaseUnavailable, check_schema_version
 
 
 class HealthStatus(Model, frozen=True, omit_defaults=True):

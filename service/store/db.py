@@ -14,6 +14,7 @@ from typing import TypeAlias
 import sqlite_utils
 
 from service.errors import StorageUnavailable
+from service.store.files import PRIVATE_FILE_MODE, create_private_file, make_private_dir
 
 BUSY_TIMEOUT_MS = 5_000
 # SQLite's answers that mean the storage, not the request, is at fault; what to check for each.
@@ -45,7 +46,7 @@ class Generation:
 
     def _mapped(self) -> mmap.mmap:
         if self._map is None:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
             try:
                 if os.fstat(fd).st_size < self.SIZE:
                     os.pwrite(fd, os.urandom(self.SIZE), 0)
@@ -64,7 +65,10 @@ class Generation:
 
 
 def connect(path: Path) -> Connection:
-    """Open a connection with the pragmas every part of the service relies on."""
+    """Open a connection with the pragmas every part of the service relies on (a missing file is
+    created owner-only first, and SQLite gives its -wal and -shm files the same mode)."""
+    if not path.exists():
+        create_private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
@@ -110,7 +114,7 @@ class ContentDB:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         self.generation = Generation(path.with_name(path.name + ".generation"))
         self._local = threading.local()
         self._after_commit: list[Callable[[], None]] = []
