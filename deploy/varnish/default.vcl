@@ -54,7 +54,10 @@ sub vcl_recv {
         # The public API ignores cookies; a site's cookies must not split the cache.
         unset req.http.Cookie;
     }
-    call cdn_normalize_encoding;
+    if (req.restarts == 0) {
+        # Only once: by a restart Varnish has rewritten Accept-Encoding (see below).
+        call cdn_normalize_encoding;
+    }
     if (req.http.X-Cdn-Stale-Ok) {
         # The origin failed on revalidation: any graced object will do (see vcl_deliver).
         set req.grace = 365d;
@@ -144,6 +147,13 @@ sub vcl_backend_response {
     call cdn_grace;
     # xkey indexes the object by the keys in its xkey header.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
+    if (bereq.url ~ "^/v1/articles/[^/?]+(/render/[a-z]+)?/?(\?.*)?$") {
+        # The article as a whole (all or some sections, any render) shows its revision and
+        # review, so every publish changes it; a single section changes only with that section.
+        # This key lets the purger leave the unchanged sections cached.
+        set beresp.http.xkey = beresp.http.xkey + " article-page:"
+            + regsub(bereq.url, "^/v1/articles/([^/?]+).*$", "\1");
+    }
     unset beresp.http.Surrogate-Key;
     # A request id belongs to one origin request, not to every reader of a cached copy.
     unset beresp.http.X-Request-Id;
