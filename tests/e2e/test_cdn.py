@@ -159,13 +159,16 @@ def test_a_publish_is_visible_through_varnish_within_a_second(cdn: Cdn) -> None:
         cached(client, f"{ARTICLE}?sections=benefits")
         cached(client, "/v1/articles")
         section = cached(client, f"{ARTICLE}/sections/benefits")
+        cached(client, f"{ARTICLE}/sections/intro")
         published_at = publish_intro(cdn, "Visible through the CDN.")
         seen_at = wait_for(lambda: "Visible through the CDN." in intro_of(client.get(ARTICLE)))
         revision = client.get(ARTICLE).json()["revision"]
         subset = client.get(f"{ARTICLE}?sections=benefits")
         listing = client.get("/v1/articles").json()["articles"]
         unchanged = client.get(f"{ARTICLE}/sections/benefits")
+        intro = client.get(f"{ARTICLE}/sections/intro")
     assert seen_at - published_at < 1.0
+    assert "Visible through the CDN." in intro.json()["body"]
     # The whole-article objects that do not hold the intro show the new revision too...
     assert subset.json()["revision"] == revision
     assert next(a for a in listing if a["slug"] == SLUG)["revision"] == revision
