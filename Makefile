@@ -54,7 +54,7 @@ schema: $(STAMP) ## Write the content model's JSON Schema to schema/content.sche
 token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 	@$(BIN)/python -m service tokens create --name "$(NAME)" --role "$(ROLE)"
 
-bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
+bench: $(STAMP) varnish ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing

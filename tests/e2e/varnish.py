@@ -23,7 +23,9 @@ def backend_vcl(port: int, host: str = "127.0.0.1") -> str:
     return text.replace('"127.0.0.1"', f'"{host}"').replace('"8000"', f'"{port}"')
 
 
-def varnishd_command(workdir: Path, listen: str, vcl_dir: Path) -> list[str]:
+def varnishd_command(
+    workdir: Path, listen: str, vcl_dir: Path, storage: str = "malloc,64m"
+) -> list[str]:
     """varnishd in the foreground, state in ``workdir``, the backend.vcl found in ``vcl_dir``."""
     return [
         shutil.which("varnishd") or "/usr/sbin/varnishd",
@@ -42,7 +44,7 @@ def varnishd_command(workdir: Path, listen: str, vcl_dir: Path) -> list[str]:
         "-p",
         f"vcl_path={vcl_dir}",
         "-s",
-        "malloc,64m",
+        storage,
     ]
 
 
@@ -63,7 +65,9 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -
 
 
 @contextmanager
-def running_varnish(workdir: Path, origin_port: int, port: int) -> Iterator[str]:
+def running_varnish(
+    workdir: Path, origin_port: int, port: int, storage: str = "malloc,64m"
+) -> Iterator[str]:
     """varnishd on 127.0.0.1:``port`` in front of 127.0.0.1:``origin_port``; yields its URL."""
     vcl_dir = workdir / "vcl"
     vcl_dir.mkdir(parents=True, exist_ok=True)
@@ -72,7 +76,7 @@ def running_varnish(workdir: Path, origin_port: int, port: int) -> Iterator[str]
     log_path = workdir / "varnishd.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            varnishd_command(workdir, f"127.0.0.1:{port}", vcl_dir),
+            varnishd_command(workdir, f"127.0.0.1:{port}", vcl_dir, storage),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
