@@ -109,10 +109,10 @@ def cdn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cdn]:
 
 
 def publish_intro(cdn: Cdn, note: str) -> float:
-    """Append ``note`` to the intro, submit, approve and publish through the admin API (at the
-    origin); returns when the publish answered (monotonic)."""
+    """Append ``note`` to the intro, submit, approve and publish through the admin API (via
+    Varnish, which passes it); returns when the publish answered (monotonic)."""
     editor, reviewer = cdn.people["editor"], cdn.people["reviewer"]
-    with httpx.Client(base_url=cdn.origin) as client:
+    with httpx.Client(base_url=cdn.varnish) as client:
         draft = client.get(DRAFT, headers=editor)
         intro = next(s for s in draft.json()["sections"] if s["key"] == "intro")
         intro["body"] += f" {note}"
