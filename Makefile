@@ -10,13 +10,15 @@ WORKERS ?= 1
 CONTENT_DB ?= data/content.db
 RATE_LIMIT ?= 600
 ALLOW_PRIVATE_WEBHOOKS ?= false
+CDN_PORT ?= 8080
+PURGER_PORT ?= 8090
 export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS
 ifdef WEBHOOK_RETRY_SCHEDULE
 export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint seed schema token bench browser screenshots clean
+.PHONY: help run run-cdn test lint seed schema token bench browser varnish screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +34,10 @@ run: $(STAMP) ## Serve on http://$(HOST):$(PORT) (creates and seeds $(CONTENT_DB
 	$(BIN)/granian --interface asgi --factory --host $(HOST) --port $(PORT) \
 		--workers $(WORKERS) service.asgi:app
 
-test: $(STAMP) browser ## Run the whole test suite
+run-cdn: $(STAMP) varnish ## Serve through Varnish on :$(CDN_PORT), purged on publish (API on :$(PORT))
+	CDN_PORT=$(CDN_PORT) PURGER_PORT=$(PURGER_PORT) deploy/varnish/run-cdn.sh
+
+test: $(STAMP) browser varnish ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff, mypy and the import contracts (the layers)
@@ -50,11 +55,15 @@ schema: $(STAMP) ## Write the content model's JSON Schema to schema/content.sche
 token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 	@$(BIN)/python -m service tokens create --name "$(NAME)" --role "$(ROLE)"
 
-bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
+bench: $(STAMP) varnish ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+varnish: ## Install Debian's varnish and varnish-modules (xkey) when missing
+	@{ command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit)" \
+		|| { apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; }
 
 screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/screenshots/ (real server, chromium)
 	$(BIN)/python -m tests.e2e.screenshots

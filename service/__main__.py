@@ -1,4 +1,5 @@
-"""The command line: ``python -m service prepare|seed|schema|tokens|backup|restore|export``.
+"""The command line: ``python -m service prepare|seed|schema|tokens|backup|restore|export``,
+and ``purge-worker`` (the CDN purger).
 
 Every command honours CONTENT_DB.
 """
@@ -6,6 +7,8 @@ Every command honours CONTENT_DB.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -111,6 +114,36 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _purge_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from service.jobs.purger import PurgerSettings, serve
+
+    secret = os.environ.get("PURGER_WEBHOOK_SECRET", "")
+    if args.secret_file:
+        secret = Path(args.secret_file).read_text().strip()
+    if not secret:
+        print("set PURGER_WEBHOOK_SECRET or pass --secret-file", file=sys.stderr)
+        return 2
+    host, _, port = args.listen.rpartition(":")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve(
+        PurgerSettings(
+            host=host or "127.0.0.1", port=int(port), varnish_url=args.varnish, secret=secret
+        )
+    )
+    return 0
+
+
+def _add_purge_command(commands: Any) -> None:
+    purge = commands.add_parser("purge-worker", help="receive publish webhooks, purge Varnish")
+    purge.add_argument(
+        "--listen", default=os.environ.get("PURGER_LISTEN", "127.0.0.1:8090"), help="HOST:PORT"
+    )
+    purge.add_argument(
+        "--varnish", default=os.environ.get("VARNISH_URL", "http://127.0.0.1:8080"), help="URL"
+    )
+    purge.add_argument("--secret-file", help="the subscription's whsec_ secret (else env)")
+
+
 def _add_operation_commands(commands: Any) -> None:
     backup = commands.add_parser("backup", help="online copy of the database (integrity-checked)")
     backup.add_argument("path", help="where to write the copy (must not exist)")
@@ -144,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the content model's JSON Schema")
     _add_token_commands(commands)
     _add_operation_commands(commands)
+    _add_purge_command(commands)
     return parser
 
 
@@ -155,6 +189,7 @@ HANDLERS: dict[str, Command] = {
     "backup": _backup,
     "restore": _restore,
     "export": _export,
+    "purge-worker": _purge_worker,
 }
 
 
