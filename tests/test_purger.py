@@ -13,6 +13,7 @@ import httpx
 import msgspec
 import pytest
 
+from service.channels.webhook_payload import new_secret
 from service.channels.webhook_signature import sign
 from service.jobs.purger import (
     PurgeEvent,
@@ -22,7 +23,6 @@ from service.jobs.purger import (
     build_server,
     purge_keys,
 )
-from service.jobs.webhook_payload import new_secret
 
 SLUG = "ketamine-therapy-for-anxiety"
 
