@@ -51,11 +51,11 @@ def environment(database: Path, replica: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def replicated_server(database: Path, replica: Path) -> Iterator[Replicated]:
+def replicated_server(database: Path, replica: Path, **extra: str) -> Iterator[Replicated]:
     """Litestream with the server as its child, in a process group of their own."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = environment(database, replica, PORT=str(port), PUBLIC_BASE_URL=base_url)
+    env = environment(database, replica, PORT=str(port), PUBLIC_BASE_URL=base_url, **extra)
     log_path = database.with_name(f"replicated-{port}.log")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -71,13 +71,24 @@ def replicated_server(database: Path, replica: Path) -> Iterator[Replicated]:
             wait_until_ready(base_url, process, log_path)
             yield Replicated(base_url, process, env)
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            stop_group(process)
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop Litestream and its server, or the server alone when a test killed Litestream."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        process.poll()
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
 
 
 def restore(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -224,3 +235,32 @@ def test_point_in_time_restore_between_two_publishes_has_the_first_and_not_the_s
     assert read_state(newest)[0] == second
     revisions = sqlite3.connect(at_instant).execute("SELECT number FROM revisions").fetchall()
     assert second not in {number for (number,) in revisions}
+
+
+def test_readyz_and_metrics_report_the_lag_and_readyz_fails_when_the_replica_falls_behind(
+    tmp_path: Path,
+) -> None:
+    database, replica = tmp_path / "content.db", tmp_path / "replica"
+    editor, _ = people(database)
+    with (
+        replicated_server(database, replica, REPLICATION_LAG_LIMIT="2") as server,
+        httpx.Client(base_url=server.base_url, timeout=10) as client,
+    ):
+        save_intro(client, editor, "Replicated while Litestream runs.")
+        time.sleep(STATED_LAG_S)
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["replication_lag_s"] == 0
+        assert "\nreplication_lag_seconds 0.0\n" in client.get("/metrics").text
+        # Litestream dies; the server (its child) keeps taking writes the replica never gets.
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        save_intro(client, editor, "Written after Litestream died.")
+        deadline = time.monotonic() + 15
+        while (ready := client.get("/readyz")).status_code == 200:
+            assert time.monotonic() < deadline, ready.text
+            time.sleep(0.25)
+        assert ready.status_code == 503
+        assert "Replication lags" in ready.json()["detail"]
+        lag = client.get("/metrics").text.split("\nreplication_lag_seconds ")[1].split()[0]
+        assert float(lag) > 2
