@@ -10,13 +10,17 @@ WORKERS ?= 1
 CONTENT_DB ?= data/content.db
 RATE_LIMIT ?= 600
 ALLOW_PRIVATE_WEBHOOKS ?= false
-export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS
+REPLICA_URL ?= data/replica
+export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS REPLICA_URL
+ifdef REPLICATION_LAG_LIMIT
+export REPLICATION_LAG_LIMIT
+endif
 ifdef WEBHOOK_RETRY_SCHEDULE
 export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint seed schema token bench browser screenshots clean
+.PHONY: help run run-replicated bench-replication test lint seed schema token bench browser screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +35,9 @@ run: $(STAMP) ## Serve on http://$(HOST):$(PORT) (creates and seeds $(CONTENT_DB
 	$(BIN)/python -m service prepare
 	$(BIN)/granian --interface asgi --factory --host $(HOST) --port $(PORT) \
 		--workers $(WORKERS) service.asgi:app
+
+run-replicated: $(STAMP) ## Serve as `make run`, with Litestream replicating $(CONTENT_DB) to $(REPLICA_URL)
+	$(BIN)/python -m service replicate
 
 test: $(STAMP) browser ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -51,6 +58,9 @@ token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 
 bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
+
+bench-replication: $(STAMP) ## Litestream lag under write load and restore time for 10,000 articles
+	$(BIN)/python bench/replication.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
