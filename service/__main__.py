@@ -134,7 +134,11 @@ def _restore_from_replica(args: argparse.Namespace, settings: Settings) -> int:
 def _replicate(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
-    from service.store.replication import replicate_command, write_litestream_config
+    from service.store.replication import (
+        ReplicationError,
+        replicate_command,
+        write_litestream_config,
+    )
 
     prepare_database(ContentDB(settings.content_db))
     child = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
@@ -143,7 +147,11 @@ def _replicate(args: argparse.Namespace, settings: Settings) -> int:
         child = [str(granian), "--interface", "asgi", "--factory", "--host", settings.host]
         child += ["--port", str(settings.port), "--workers", str(settings.workers)]
         child.append("service.asgi:app")
-    command = replicate_command(settings, write_litestream_config(settings), child)
+    try:
+        command = replicate_command(settings, write_litestream_config(settings), child)
+    except ReplicationError as error:
+        print(f"replicate failed: {error}", file=sys.stderr)
+        return 1
     # Litestream runs the server as its child, forwards SIGTERM to it and syncs once more.
     os.execve(command[0], command, {**os.environ, "REPLICATION": "true"})
 

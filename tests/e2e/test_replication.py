@@ -235,6 +235,31 @@ def test_point_in_time_restore_between_two_publishes_has_the_first_and_not_the_s
     assert read_state(newest)[0] == second
     revisions = sqlite3.connect(at_instant).execute("SELECT number FROM revisions").fetchall()
     assert second not in {number for (number,) in revisions}
+    # Stopped, the primary may be replaced in place (its WAL and SHM go with it).
+    replaced = restore(
+        server.env, "--at", between.isoformat(), "--output", str(database), "--force"
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    assert read_state(database)[0] == first
+    assert not database.with_name(database.name + "-wal").exists()
+
+
+def test_restore_refuses_an_existing_file_a_bad_instant_and_a_missing_replica(
+    tmp_path: Path,
+) -> None:
+    database, replica = tmp_path / "content.db", tmp_path / "replica"
+    env = environment(database, replica)
+    missing = restore(env)
+    assert missing.returncode == 1
+    assert "restore failed" in missing.stderr
+    assert not database.exists()
+    naive = restore(env, "--at", "2026-12-01T09:00:00")
+    assert naive.returncode == 2
+    assert "UTC offset" in naive.stderr
+    database.write_bytes(b"")
+    existing = restore(env)
+    assert existing.returncode == 1
+    assert "--force" in existing.stderr
 
 
 def test_readyz_and_metrics_report_the_lag_and_readyz_fails_when_the_replica_falls_behind(
