@@ -147,7 +147,7 @@ def main() -> None:
         seeded_database(settings.content_db, ARTICLES)
         build_s = time.perf_counter() - built
         config = write_litestream_config(settings)
-        command = replicate_command(settings, config, ["sleep", "86400"])
+        command = replicate_command(config, ["sleep", "86400"])
         litestream = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         directory = replica_directory(settings)
         assert directory is not None

@@ -148,7 +148,7 @@ def _replicate(args: argparse.Namespace, settings: Settings) -> int:
         child += ["--port", str(settings.port), "--workers", str(settings.workers)]
         child.append("service.asgi:app")
     try:
-        command = replicate_command(settings, write_litestream_config(settings), child)
+        command = replicate_command(write_litestream_config(settings), child)
     except ReplicationError as error:
         print(f"replicate failed: {error}", file=sys.stderr)
         return 1

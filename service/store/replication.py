@@ -90,7 +90,7 @@ def write_litestream_config(settings: Settings) -> Path:
     return path
 
 
-def replicate_command(settings: Settings, config: Path, child: list[str]) -> list[str]:
+def replicate_command(config: Path, child: list[str]) -> list[str]:
     """``litestream replicate`` running ``child`` (the server) as its subprocess."""
     return [
         str(litestream_binary()),
