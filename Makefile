@@ -12,13 +12,18 @@ RATE_LIMIT ?= 600
 ALLOW_PRIVATE_WEBHOOKS ?= false
 CDN_PORT ?= 8080
 PURGER_PORT ?= 8090
-export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS
+REPLICA_URL ?= data/replica
+export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS REPLICA_URL
+ifdef REPLICATION_LAG_LIMIT
+export REPLICATION_LAG_LIMIT
+endif
 ifdef WEBHOOK_RETRY_SCHEDULE
 export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run run-cdn test lint seed schema token bench browser varnish screenshots clean
+.PHONY: help run run-cdn run-replicated test lint seed schema token bench bench-replication \
+	browser varnish screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +41,9 @@ run: $(STAMP) ## Serve on http://$(HOST):$(PORT) (creates and seeds $(CONTENT_DB
 
 run-cdn: $(STAMP) varnish ## Serve through Varnish on :$(CDN_PORT), purged on publish (API on :$(PORT))
 	CDN_PORT=$(CDN_PORT) PURGER_PORT=$(PURGER_PORT) deploy/varnish/run-cdn.sh
+
+run-replicated: $(STAMP) ## Serve as `make run`, with Litestream replicating $(CONTENT_DB) to $(REPLICA_URL)
+	$(BIN)/python -m service replicate
 
 test: $(STAMP) browser varnish ## Run the whole test suite
 	$(BIN)/python -m pytest
@@ -57,6 +65,9 @@ token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 
 bench: $(STAMP) varnish ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
+
+bench-replication: $(STAMP) ## Litestream lag under write load and restore time for 10,000 articles
+	$(BIN)/python bench/replication.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }

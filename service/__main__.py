@@ -1,5 +1,5 @@
-"""The command line: ``python -m service prepare|seed|schema|tokens|backup|restore|export``,
-and ``purge-worker`` (the CDN purger).
+"""The command line: ``python -m service`` prepare, seed, schema, tokens, backup, restore,
+replicate, export and purge-worker (the CDN purger).
 
 Every command honours CONTENT_DB.
 """
@@ -89,6 +89,11 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_replica:
+        return _restore_from_replica(args, settings)
+    if args.path is None:
+        print("restore needs a backup path, or --from-replica", file=sys.stderr)
+        return 2
     from service.store.backup import BackupError, restore_database
 
     try:
@@ -98,6 +103,59 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"restored {settings.content_db} from {args.path}", file=sys.stderr)
     return 0
+
+
+def _restore_from_replica(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from service.store.replica_restore import RestoreError, restore_from_replica
+
+    at = None
+    if args.at is not None:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            print(f"--at needs an ISO instant with a UTC offset, not {args.at!r}", file=sys.stderr)
+            return 2
+    output = Path(args.output) if args.output else settings.content_db
+    try:
+        report = restore_from_replica(settings, output, at=at, force=args.force)
+    except RestoreError as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {report.path} from {settings.replica_url} in {report.seconds:.2f}s: "
+        f"integrity ok, schema {report.schema_version}, {report.live_articles} live article(s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _replicate(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from service.store.replication import (
+        ReplicationError,
+        replicate_command,
+        write_litestream_config,
+    )
+
+    prepare_database(ContentDB(settings.content_db))
+    child = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
+    if not child:
+        granian = Path(sys.executable).parent / "granian"
+        child = [str(granian), "--interface", "asgi", "--factory", "--host", settings.host]
+        child += ["--port", str(settings.port), "--workers", str(settings.workers)]
+        child.append("service.asgi:app")
+    try:
+        command = replicate_command(write_litestream_config(settings), child)
+    except ReplicationError as error:
+        print(f"replicate failed: {error}", file=sys.stderr)
+        return 1
+    # Litestream runs the server as its child, forwards SIGTERM to it and syncs once more.
+    os.execve(command[0], command, {**os.environ, "REPLICATION": "true"})
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -147,8 +205,24 @@ def _add_purge_command(commands: Any) -> None:
 def _add_operation_commands(commands: Any) -> None:
     backup = commands.add_parser("backup", help="online copy of the database (integrity-checked)")
     backup.add_argument("path", help="where to write the copy (must not exist)")
-    restore = commands.add_parser("restore", help="replace the database's content with a backup")
-    restore.add_argument("path", help="a backup made by `backup`")
+    restore = commands.add_parser(
+        "restore", help="replace the database's content with a backup, or restore the replica"
+    )
+    restore.add_argument("path", nargs="?", help="a backup made by `backup`")
+    restore.add_argument(
+        "--from-replica", action="store_true", help="restore from REPLICA_URL (Litestream)"
+    )
+    restore.add_argument("--at", help="the ISO instant to restore to (default: newest)")
+    restore.add_argument("--output", help="where to write it (default: CONTENT_DB if missing)")
+    restore.add_argument(
+        "--force", action="store_true", help="replace an existing database that nothing has open"
+    )
+    replicate = commands.add_parser(
+        "replicate", help="run the server (or a command) under Litestream, replicating continuously"
+    )
+    replicate.add_argument(
+        "command_line", nargs=argparse.REMAINDER, help="-- the server command (default: granian)"
+    )
     export = commands.add_parser("export", help="write published content as static files")
     export.add_argument("directory", help="where to write the files and manifest.json")
 
@@ -188,6 +262,7 @@ HANDLERS: dict[str, Command] = {
     "tokens": _tokens,
     "backup": _backup,
     "restore": _restore,
+    "replicate": _replicate,
     "export": _export,
     "purge-worker": _purge_worker,
 }

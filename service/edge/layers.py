@@ -20,6 +20,7 @@ from service.edge.replay import Edge, ResponseCache
 from service.edge.requestid import RequestIdLayer
 from service.edge.requeststats import RequestStats
 from service.store.db import ContentDB
+from service.store.replication import replication_lag
 from service.store.stats import content_counts
 
 PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed", "/v1/schema")
@@ -56,7 +57,11 @@ def install_layers(
     if limiter is not None:
         inner = RateLimitLayer(inner, limiter)
     inner = MetricsLayer(
-        inner, stats, lambda: content_counts(db), lambda: (cache.hits, cache.misses)
+        inner,
+        stats,
+        lambda: content_counts(db),
+        lambda: (cache.hits, cache.misses),
+        (lambda: replication_lag(settings)) if settings.replication else None,
     )
     app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
     app.edge = Edge(cache, PUBLIC_PREFIXES, stats, limiter)
