@@ -109,7 +109,9 @@ def read_state(database: Path) -> State:
     conn = sqlite3.connect(database)
     try:
         row = conn.execute(
-            "SELECT a.live_revision, d.version, d.state FROM articles a "
+            # A draft's state follows from its sign-off and submission (schema.article.Draft).
+            "SELECT a.live_revision, d.version, CASE WHEN d.review IS NOT NULL THEN 'approved' "
+            "WHEN d.submitted_by IS NOT NULL THEN 'in_review' ELSE 'draft' END FROM articles a "
             "LEFT JOIN drafts d ON d.article_id = a.id WHERE a.slug = ?",
             (SLUG,),
         ).fetchone()
