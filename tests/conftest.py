@@ -17,6 +17,7 @@ from service.handlers.auth import issue_token
 from service.store.db import ContentDB
 from service.store.migrations import migrate
 
+ROOT = Path(__file__).parents[1]  # the repository
 SLUG = "ketamine-therapy-for-anxiety"
 
 

@@ -14,6 +14,7 @@ from litestar.exceptions import NotAuthorizedException
 from service.__main__ import main
 from service.handlers.auth import authenticate
 from service.store.db import ContentDB
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_create_prints_the_token_alone_on_stdout(content_db: Path) -> None:
         text=True,
         check=True,
         env={**os.environ, "CONTENT_DB": str(content_db)},
-        cwd=Path(__file__).parents[1],
+        cwd=ROOT,
     )
     assert re.fullmatch(r"hc_[A-Za-z0-9_-]{43}\n", result.stdout)
     assert "shown only now" in result.stderr

@@ -21,7 +21,7 @@ from service.handlers.auth import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import GRANIAN, ROOT, free_port, running_server, wait_until_ready
-from tests.webhook_receiver import Receiver
+from tests.http_servers import Receiver
 
 SLUG = "ketamine-therapy-for-anxiety"
 DRAFT = f"/v1/admin/articles/{SLUG}/draft"

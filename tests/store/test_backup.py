@@ -14,9 +14,7 @@ from seed.loader import publish_seed_variant
 from service.store import content
 from service.store.backup import BackupError, backup_database, integrity_check, restore_database
 from service.store.db import ContentDB
-from tests.conftest import SLUG
-
-ROOT = Path(__file__).parents[1]
+from tests.conftest import ROOT, SLUG
 
 
 def publish_revisions(path: Path, count: int) -> None:

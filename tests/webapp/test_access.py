@@ -16,7 +16,7 @@ from service.editorial.actor import Actor
 from service.handlers.auth import revoke_tokens
 from service.store.db import ContentDB
 from tests.conftest import ADMIN, EDITOR, REVIEWER, SLUG
-from tests.webapp_client import (
+from tests.webapp.client import (
     ARTICLE,
     THERAPIES,
     Client,

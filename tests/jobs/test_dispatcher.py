@@ -31,7 +31,7 @@ from service.store import webhooks as store
 from service.store.codec import format_time, utc_now
 from service.store.db import ContentDB
 from tests.conftest import SLUG
-from tests.webhook_receiver import Receiver
+from tests.http_servers import Receiver
 
 
 def subscribe(

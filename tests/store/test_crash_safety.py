@@ -13,11 +13,10 @@ from pathlib import Path
 
 from service.store import content
 from service.store.db import ContentDB
-from tests.conftest import SLUG
+from tests.conftest import ROOT, SLUG
 
 KILLS = 32
 WRITER = Path(__file__).with_name("crash_writer.py")
-ROOT = Path(__file__).parents[1]
 
 
 def _run_and_kill(db_path: Path, rng: random.Random) -> dict[int, str]:

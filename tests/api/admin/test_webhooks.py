@@ -27,7 +27,7 @@ from service.store import webhooks as store
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 from tests.conftest import SLUG, Headers
-from tests.webhook_receiver import Receiver
+from tests.http_servers import Receiver
 
 Client = TestClient[Litestar]
 HOOKS = "/v1/admin/webhooks"
@@ -419,7 +419,7 @@ def test_openapi_documents_the_webhook_routes_events_and_signing(client: Client)
 
 
 def test_webhook_routes_are_admin_only_and_in_the_auth_matrix() -> None:
-    from tests.test_auth import OPERATIONS
+    from tests.handlers.test_auth import OPERATIONS
 
     webhook_operations = [op for op in OPERATIONS if op.path.startswith(HOOKS)]
     assert len(webhook_operations) == 8

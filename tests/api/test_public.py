@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import re
-from pathlib import Path
 from typing import Any
 
 import brotli
@@ -13,7 +12,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.conftest import SLUG
+from tests.conftest import ROOT, SLUG
 
 Client = TestClient[Litestar]
 ARTICLE = f"/v1/articles/{SLUG}"
@@ -28,7 +27,7 @@ SECTION_KEYS = [
     "candidacy",
     "conclusion",
 ]
-SOURCE = Path(__file__).parents[1] / "seed" / "source" / "ketamine-for-anxiety.txt"
+SOURCE = ROOT / "seed" / "source" / "ketamine-for-anxiety.txt"
 
 
 def section(article: dict[str, Any], key: str) -> dict[str, Any]:
@@ -282,7 +281,7 @@ def test_page_size_is_bounded(client: Client) -> None:
 def test_content_schema_endpoint_matches_committed_file(client: Client) -> None:
     served = client.get("/v1/schema/content.json")
     assert served.status_code == 200
-    committed = (Path(__file__).parents[1] / "schema" / "content.schema.json").read_bytes()
+    committed = (ROOT / "schema" / "content.schema.json").read_bytes()
     assert msgspec.json.decode(served.content) == msgspec.json.decode(committed)
     defs = served.json()["$defs"]
     assert {"TherapyTypesSection", "DoseRange", "SafetySection"} <= set(defs)

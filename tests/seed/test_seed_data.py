@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
@@ -24,9 +23,10 @@ from schema.sections import (
     WhatToExpectSection,
 )
 from seed.data import SeedArticle, load_seed_article
+from tests.conftest import ROOT
 
 # The article text the seed was transcribed from, kept verbatim beside the seed data.
-SOURCE_TEXT = Path(__file__).parents[1] / "seed" / "source" / "ketamine-for-anxiety.txt"
+SOURCE_TEXT = ROOT / "seed" / "source" / "ketamine-for-anxiety.txt"
 IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\((?P<url>[^)\s]+)\)$")
 PAGE_CHROME = "Comments"
 ITEM_SEPARATOR = " \N{EN DASH} "  # between title and body in the benefit and step lines

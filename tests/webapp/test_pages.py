@@ -12,7 +12,7 @@ from service.editorial import drafts
 from service.editorial.actor import Actor
 from service.store.db import ContentDB
 from tests.conftest import ADMIN, EDITOR, REVIEWER, SECOND_EDITOR, SLUG
-from tests.webapp_client import (
+from tests.webapp.client import (
     ARTICLE,
     THERAPIES,
     Client,

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from service.config import Settings
 from service.delivery.export import ExportManifest, export_site
 from service.store.db import ContentDB
-from tests.conftest import SLUG
+from tests.conftest import ROOT, SLUG
 
 
 def test_export_writes_every_public_view_with_the_api_etags(
@@ -41,7 +41,7 @@ def test_export_command_writes_the_manifest(seeded_db: ContentDB, tmp_path: Path
     out = tmp_path / "site"
     completed = subprocess.run(
         [sys.executable, "-m", "service", "export", str(out)],
-        cwd=Path(__file__).parents[1],
+        cwd=ROOT,
         env={**os.environ, "CONTENT_DB": str(seeded_db.path)},
         capture_output=True,
         text=True,
