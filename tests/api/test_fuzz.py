@@ -20,8 +20,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schema.admin import Role
 from service.app import create_app
 from service.config import Settings
-from service.handlers.auth import issue_token
-from service.store.db import ContentDB
+from tests.tokens import issued_headers
 
 MAX_EXAMPLES = 12
 # Schema-valid requests that may rightly be refused, because the rule is not one a JSON Schema
@@ -59,16 +58,7 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP, config=CONFIG)
 
 
-def _headers_for_every_role() -> list[dict[str, str]]:
-    db = ContentDB(_SETTINGS.content_db)
-    try:
-        tokens = [issue_token(db, f"Fuzz {role}", role) for role in ROLES]
-    finally:
-        db.close()
-    return [{}, *({"Authorization": f"Bearer {token}"} for token in tokens)]
-
-
-ROLE_HEADERS = _headers_for_every_role()
+ROLE_HEADERS = [{}] + [issued_headers(_SETTINGS.content_db, f"Fuzz {role}", role) for role in ROLES]
 
 
 @pytest.fixture(scope="module", autouse=True)

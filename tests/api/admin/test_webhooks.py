@@ -21,17 +21,17 @@ from service.config import Settings
 from service.editorial import live
 from service.editorial.actor import Actor
 from service.editorial.webhook_targets import is_public_address
-from service.handlers.auth import issue_token
 from service.store import content
 from service.store import webhooks as store
 from service.store.codec import utc_now
 from service.store.db import ContentDB
-from tests.conftest import SLUG, Headers
+from tests.admin_flow import publish_intro_note
+from tests.conftest import ADMIN, SLUG, Headers
 from tests.http_servers import Receiver
+from tests.tokens import issued_headers
 
 Client = TestClient[Litestar]
 HOOKS = "/v1/admin/webhooks"
-DRAFT = f"/v1/admin/articles/{SLUG}/draft"
 
 
 def subscribe(client: Client, admin: Headers, url: str, **fields: Any) -> dict[str, Any]:
@@ -39,23 +39,6 @@ def subscribe(client: Client, admin: Headers, url: str, **fields: Any) -> dict[s
     response = client.post(HOOKS, json={"url": url, **fields}, headers=admin)
     assert response.status_code == 201, response.text
     return dict(response.json())
-
-
-def publish(client: Client, editor: Headers, reviewer: Headers, note: str) -> None:
-    """Edit the intro, submit, approve and publish: one `article.published` event."""
-    draft = client.get(DRAFT, headers=editor)
-    intro = next(s for s in draft.json()["sections"] if s["key"] == "intro")
-    intro["body"] += f" {note}"
-    etag = draft.headers["etag"]
-    put = client.put(f"{DRAFT}/sections/intro", json=intro, headers={**editor, "If-Match": etag})
-    assert put.status_code == 200, put.text
-    assert client.post(f"{DRAFT}/submit", headers=editor).status_code == 200
-    etag = client.get(DRAFT, headers=reviewer).headers["etag"]
-    assert (
-        client.post(f"{DRAFT}/approve", headers={**reviewer, "If-Match": etag}).status_code == 200
-    )
-    published = client.post(f"/v1/admin/articles/{SLUG}/publish", headers=editor)
-    assert published.status_code == 200, published.text
 
 
 def deliveries(client: Client, admin: Headers, webhook_id: int, **params: Any) -> list[Any]:
@@ -85,12 +68,7 @@ def strict(settings: Settings) -> Iterator[tuple[Client, Headers]]:
         allow_private_webhooks=False,
     )
     with TestClient(create_app(strict_settings)) as client:
-        db = ContentDB(strict_settings.content_db)
-        try:
-            token = issue_token(db, "Ada Admin", "admin")
-        finally:
-            db.close()
-        yield client, {"Authorization": f"Bearer {token}"}
+        yield client, issued_headers(strict_settings.content_db, ADMIN, "admin")
 
 
 def test_subscribing_answers_201_with_the_secret_shown_only_then(
@@ -148,7 +126,7 @@ def test_patch_changes_what_is_given_and_a_paused_subscription_gets_nothing(
     assert (webhook["url"], webhook["description"]) == ("http://127.0.0.1:9/b", "")
     assert "secret" not in changed.json()
     client.patch(url, json={"events": ["article.published"]}, headers=admin_headers)
-    publish(client, editor_headers, reviewer_headers, "paused")
+    publish_intro_note(client, editor_headers, reviewer_headers, "paused")
     assert deliveries(client, admin_headers, created["id"]) == []
     assert client.patch(f"{HOOKS}/999", json={}, headers=admin_headers).status_code == 404
     missing = client.patch(f"{HOOKS}/999", json={"is_active": True}, headers=admin_headers)
@@ -159,7 +137,7 @@ def test_deleting_a_subscription_removes_it_with_its_log(
     client: Client, admin_headers: Headers, editor_headers: Headers, reviewer_headers: Headers
 ) -> None:
     created = subscribe(client, admin_headers, "http://127.0.0.1:9/hook")
-    publish(client, editor_headers, reviewer_headers, "queued")
+    publish_intro_note(client, editor_headers, reviewer_headers, "queued")
     assert len(deliveries(client, admin_headers, created["id"])) == 1
     assert client.delete(f"{HOOKS}/{created['id']}", headers=admin_headers).status_code == 204
     assert client.get(f"{HOOKS}/{created['id']}", headers=admin_headers).status_code == 404
@@ -314,7 +292,7 @@ def test_the_delivery_log_shows_failed_attempts_and_a_manual_retry_delivers(
 ) -> None:
     with Receiver(status=503) as receiver:
         created = subscribe(client, admin_headers, receiver.url)
-        publish(client, editor_headers, reviewer_headers, "retry me")
+        publish_intro_note(client, editor_headers, reviewer_headers, "retry me")
         (failed,) = wait_for_state(client, admin_headers, created["id"], "failed")
         assert failed["attempts"] == 1 + len(settings.webhook_retry_schedule)
         log = failed["attempt_log"]
@@ -349,7 +327,7 @@ def test_the_delivery_log_pages_newest_first(
     created = subscribe(client, admin_headers, "http://127.0.0.1:9/hook")
     client.patch(f"{HOOKS}/{created['id']}", json={"is_active": True}, headers=admin_headers)
     for note in ("one", "two", "three"):
-        publish(client, editor_headers, reviewer_headers, note)
+        publish_intro_note(client, editor_headers, reviewer_headers, note)
     first = client.get(
         f"{HOOKS}/{created['id']}/deliveries", params={"limit": 2}, headers=admin_headers
     ).json()
@@ -373,7 +351,7 @@ def test_a_rotated_secret_signs_alongside_the_old_one_during_the_grace_period(
         assert rotated.json()["previous_secret_expires_at"] is not None
         old, new = created["secret"], rotated.json()["secret"]
         assert old != new
-        publish(client, editor_headers, reviewer_headers, "rotated")
+        publish_intro_note(client, editor_headers, reviewer_headers, "rotated")
         (during,) = receiver.wait_for(1)
         verify(old, during.headers, during.body)
         verify(new, during.headers, during.body)
