@@ -5,12 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.api.admin.drafting import (
-    THERAPIES,
-    Client,
-    iv_dose_changed,
-    read_draft,
-)
+from tests.api.admin.drafting import THERAPIES, Client, iv_dose_changed, read_draft
 from tests.conftest import SLUG, Headers
 
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from tests.api.admin.drafting import (
-    ADMIN_ARTICLE,
-    PUBLIC,
-    SEED,
-    Client,
-    approve_and_publish,
-)
+from tests.api.admin.drafting import ADMIN_ARTICLE, PUBLIC, SEED, Client, approve_and_publish
 from tests.conftest import SLUG, Headers
 
 
