@@ -1,58 +1,36 @@
-"""Editorial rules as functions over a real database, and scheduled publishing across restarts."""
+"""Editorial rules as functions over a real database: drafts, review, publishing, scheduling,
+rollback and the audit."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from datetime import timedelta
 from typing import Any
 
 import msgspec
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
 from schema.api import ArticlePatch
-from schema.article import Draft, DraftState
-from schema.sections import IntroSection, TherapyTypesSection
-from service.app import create_app
+from schema.article import DraftState
+from schema.sections import TherapyTypesSection
 from service.config import Settings
 from service.delivery import reads
 from service.editorial import drafts, history, live, review
 from service.editorial.actor import Actor
 from service.editorial.versions import draft_etag
 from service.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
-from service.jobs.scheduler import Scheduler
 from service.store.codec import utc_now
 from service.store.db import ContentDB
-from tests.conftest import SLUG, Headers
-
-EDITOR = Actor(name="Erin Editor", role="editor", request_id="req-1")
-OTHER_EDITOR = Actor(name="Sam Second", role="editor")
-REVIEWER = Actor(name="Rita Reviewer", role="reviewer")
-
-
-def edit_intro(db: ContentDB, actor: Actor = EDITOR, text: str = "Changed.") -> Draft:
-    """Replace the intro's body in the draft, with the current ETag."""
-    draft = drafts.read_draft(db, SLUG, actor)
-    intro = IntroSection(key="intro", title="Introduction", body=text)
-    new, added = drafts.put_section(db, actor, SLUG, "intro", intro, draft_etag(draft))
-    assert not added
-    return new
-
-
-def approved_draft(db: ContentDB) -> Draft:
-    """A draft edited by the editor, submitted and approved by the reviewer."""
-    edit_intro(db)
-    submitted = review.submit(db, EDITOR, SLUG, None)
-    return review.approve(db, REVIEWER, SLUG, draft_etag(submitted), "MD")
-
-
-def audit_actions(db: ContentDB) -> list[str]:
-    """The audit log's actions for the seed article, oldest first."""
-    page = history.read_audit(db, article=SLUG, since=None, limit=200)
-    return [entry.action for entry in page.entries]
+from tests.conftest import SLUG
+from tests.editorial.steps import (
+    EDITOR,
+    OTHER_EDITOR,
+    REVIEWER,
+    approved_draft,
+    audit_actions,
+    edit_intro,
+)
 
 
 def test_first_read_starts_the_draft_from_live_without_editors(seeded_db: ContentDB) -> None:
@@ -230,80 +208,6 @@ def test_only_one_of_several_workers_publishes_a_due_draft(
         thread.join()
     assert len(published) == 1
     assert [r.number for r in history.list_history(seeded_db, SLUG).revisions] == [2, 1]
-
-
-def test_scheduler_polls_cheaply_until_something_is_due(seeded_db: ContentDB) -> None:
-    scheduler = Scheduler(seeded_db)
-    assert scheduler.tick() == []
-    approved_draft(seeded_db)
-    at = utc_now() + timedelta(minutes=5)
-    live.publish(seeded_db, EDITOR, SLUG, at, None)
-    assert scheduler.tick() == []
-    [change] = scheduler.tick(now=at)
-    assert change.revision == 2
-
-
-def approve_over_http(client: TestClient[Litestar], editor: Headers, reviewer: Headers) -> None:
-    """Edit the therapy doses, submit and approve, over HTTP."""
-    draft = client.get(f"/v1/admin/articles/{SLUG}/draft", headers=editor)
-    section = next(s for s in draft.json()["sections"] if s["key"] == "therapy-types")
-    section["therapies"][0]["dose"]["max"] = 0.9
-    url = f"/v1/admin/articles/{SLUG}/draft"
-    put = client.put(
-        f"{url}/sections/therapy-types",
-        json=section,
-        headers={**editor, "If-Match": draft.headers["etag"]},
-    )
-    assert put.status_code == 200
-    client.post(f"{url}/submit", headers=editor)
-    etag = client.get(url, headers=reviewer).headers["etag"]
-    assert client.post(f"{url}/approve", headers={**reviewer, "If-Match": etag}).status_code == 200
-
-
-def live_iv_maximum(client: TestClient[Litestar]) -> float:
-    """The IV maximum dose the public API serves."""
-    section = client.get(f"/v1/articles/{SLUG}/sections/therapy-types").json()
-    maximum: float = section["therapies"][0]["dose"]["max"]
-    return maximum
-
-
-def test_scheduled_publish_due_while_stopped_goes_live_on_the_next_start(
-    settings: Settings, app: Litestar, editor_headers: Headers, reviewer_headers: Headers
-) -> None:
-    with TestClient(app) as client:
-        approve_over_http(client, editor_headers, reviewer_headers)
-        at = utc_now() + timedelta(milliseconds=300)
-        scheduled = client.post(
-            f"/v1/admin/articles/{SLUG}/publish",
-            headers=editor_headers,
-            json={"at": at.isoformat()},
-        )
-        assert scheduled.status_code == 202, scheduled.text
-        assert live_iv_maximum(client) == 1.0
-    time.sleep(0.4)  # the server is down when the publish falls due
-    stopped = ContentDB(settings.content_db)
-    try:
-        assert reads.require_live_article(stopped, SLUG).revision == 1
-    finally:
-        stopped.close()
-
-    with TestClient(create_app(settings)) as restarted:
-        assert live_iv_maximum(restarted) == 0.9
-        assert restarted.get(f"/v1/articles/{SLUG}").json()["revision"] == 2
-
-
-def test_running_server_publishes_when_due(
-    client: TestClient[Litestar], editor_headers: Headers, reviewer_headers: Headers
-) -> None:
-    approve_over_http(client, editor_headers, reviewer_headers)
-    at = utc_now() + timedelta(milliseconds=200)
-    client.post(
-        f"/v1/admin/articles/{SLUG}/publish", headers=editor_headers, json={"at": at.isoformat()}
-    )
-    deadline = time.monotonic() + 5
-    while live_iv_maximum(client) != 0.9 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert live_iv_maximum(client) == 0.9
 
 
 def test_draft_of_an_unpublished_article_starts_from_its_newest_revision(
