@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.conftest import SLUG
+from schema.admin import Role
+from tests.conftest import EDITOR, REVIEWER, SLUG
 
 ARTICLE = f"/admin/articles/{SLUG}"
 THERAPIES = f"{ARTICLE}/sections/therapy-types"
@@ -86,3 +88,13 @@ def save_therapies(client: Client, **changes: str) -> tuple[int, str]:
     fields = form_of(client.get(THERAPIES).text)
     response = client.post(THERAPIES, data={**fields, **changes, "_op": "save"})
     return response.status_code, response.text
+
+
+def submitted_for_review(
+    editor: Client, reviewer: Client, token_of: Callable[[str, Role], str]
+) -> tuple[str, str]:
+    """The editor lowers the IV maximum and submits, the reviewer signs in; their CSRF tokens."""
+    editor_csrf = sign_in(editor, token_of(EDITOR, "editor"))
+    save_therapies(editor, **{"therapies[0].dose.max": "0.9"})
+    editor.post(f"{ARTICLE}/submit", data={"_csrf": editor_csrf})
+    return editor_csrf, sign_in(reviewer, token_of(REVIEWER, "reviewer"))

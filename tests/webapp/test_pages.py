@@ -20,6 +20,7 @@ from tests.webapp.client import (
     hidden_value,
     save_therapies,
     sign_in,
+    submitted_for_review,
 )
 
 
@@ -123,10 +124,7 @@ def test_review_approve_and_publish_through_the_pages(
     browsers: tuple[Client, Client], token_of: Callable[[str, Role], str]
 ) -> None:
     editor, reviewer = browsers
-    editor_csrf = sign_in(editor, token_of(EDITOR, "editor"))
-    save_therapies(editor, **{"therapies[0].dose.max": "0.9"})
-    editor.post(f"{ARTICLE}/submit", data={"_csrf": editor_csrf})
-    reviewer_csrf = sign_in(reviewer, token_of(REVIEWER, "reviewer"))
+    editor_csrf, reviewer_csrf = submitted_for_review(editor, reviewer, token_of)
     review = reviewer.get(f"{ARTICLE}/review").text
     approved = reviewer.post(
         f"{ARTICLE}/approve",
@@ -147,10 +145,7 @@ def test_reject_needs_a_note_shown_next_to_its_field(
     browsers: tuple[Client, Client], token_of: Callable[[str, Role], str]
 ) -> None:
     editor, reviewer = browsers
-    editor_csrf = sign_in(editor, token_of(EDITOR, "editor"))
-    save_therapies(editor, **{"therapies[0].dose.max": "0.9"})
-    editor.post(f"{ARTICLE}/submit", data={"_csrf": editor_csrf})
-    csrf = sign_in(reviewer, token_of(REVIEWER, "reviewer"))
+    _, csrf = submitted_for_review(editor, reviewer, token_of)
     empty = reviewer.post(f"{ARTICLE}/reject", data={"_csrf": csrf, "reason": "  "})
     assert empty.status_code == 422
     assert 'id="reason-error"' in empty.text
@@ -163,10 +158,7 @@ def test_schedule_takes_a_utc_datetime_local(
     browsers: tuple[Client, Client], token_of: Callable[[str, Role], str]
 ) -> None:
     editor, reviewer = browsers
-    editor_csrf = sign_in(editor, token_of(EDITOR, "editor"))
-    save_therapies(editor, **{"therapies[0].dose.max": "0.9"})
-    editor.post(f"{ARTICLE}/submit", data={"_csrf": editor_csrf})
-    csrf = sign_in(reviewer, token_of(REVIEWER, "reviewer"))
+    editor_csrf, csrf = submitted_for_review(editor, reviewer, token_of)
     etag = hidden_value(reviewer.get(f"{ARTICLE}/review").text, "_etag")
     reviewer.post(f"{ARTICLE}/approve", data={"_csrf": csrf, "_etag": etag})
     scheduled = editor.post(
