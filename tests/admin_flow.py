@@ -13,6 +13,7 @@ from tests.tokens import Headers
 
 ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"
 DRAFT = f"{ADMIN_ARTICLE}/draft"
+HOOKS = "/v1/admin/webhooks"
 
 
 def put_section(client: httpx.Client, editor: Headers, section: dict[str, Any], etag: str) -> None:

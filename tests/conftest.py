@@ -19,6 +19,8 @@ from tests.tokens import Headers, issued_headers
 
 ROOT = Path(__file__).parents[1]  # the repository
 SLUG = "ketamine-therapy-for-anxiety"
+ARTICLE = f"/v1/articles/{SLUG}"  # the seed article on the public API
+Client = TestClient[Litestar]
 
 
 @pytest.fixture

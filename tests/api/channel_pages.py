@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 
 from litestar import Litestar
-from litestar.testing import TestClient
 
 from schema.article import ArticleFields, Review
 from schema.sections import Section
@@ -16,10 +15,8 @@ from service.editorial.publishing import make_live
 from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB
-from tests.conftest import SLUG
+from tests.conftest import ARTICLE, SLUG, Client
 
-Client = TestClient[Litestar]
-ARTICLE = f"/v1/articles/{SLUG}"
 WEB, EMAIL, TEXT = (f"{ARTICLE}/render/{name}" for name in ("web", "email", "text"))
 ROUTE_BY_LABEL = {
     "Intravenous (IV)": "intravenous",

@@ -10,7 +10,8 @@ import pytest
 from litestar import Litestar
 
 from schema.sections import SafetySection
-from tests.api.channel_pages import Client, cursor_now, live_section, publish
+from tests.api.channel_pages import cursor_now, live_section, publish
+from tests.conftest import Client
 
 
 @pytest.fixture

@@ -13,17 +13,8 @@ from service.delivery.reads import FEED_ENTRIES
 from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB
-from tests.api.channel_pages import (
-    ARTICLE,
-    ATOM,
-    WEB,
-    Client,
-    Page,
-    cursor_now,
-    live_section,
-    publish,
-)
-from tests.conftest import SLUG
+from tests.api.channel_pages import ATOM, WEB, Page, cursor_now, live_section, publish
+from tests.conftest import ARTICLE, SLUG, Client
 
 
 def test_safety_only_publish_reaches_changes_and_newsletter_as_safety_alone(

@@ -11,12 +11,10 @@ from litestar import Litestar
 from schema.article import Review, Reviewer
 from schema.sections import TherapyTypesSection
 from tests.api.channel_pages import (
-    ARTICLE,
     EMAIL,
     SEED_DOSES,
     TEXT,
     WEB,
-    Client,
     Page,
     cursor_now,
     html_doses,
@@ -25,6 +23,7 @@ from tests.api.channel_pages import (
     publish,
     text_doses,
 )
+from tests.conftest import ARTICLE, Client
 
 
 def test_every_channel_carries_the_same_routes_and_doses(app: Litestar, client: Client) -> None:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.api.channel_pages import ARTICLE, EMAIL, TEXT, WEB, Client
-from tests.conftest import SLUG
+from tests.api.channel_pages import EMAIL, TEXT, WEB
+from tests.conftest import ARTICLE, SLUG, Client
 
 CHANNELS = {
     "web": (WEB, "text/html; charset=utf-8"),

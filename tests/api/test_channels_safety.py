@@ -10,17 +10,8 @@ import pytest
 from litestar import Litestar
 
 from schema.sections import IntroSection, SafetySection
-from tests.api.channel_pages import (
-    ARTICLE,
-    EMAIL,
-    TEXT,
-    WEB,
-    Client,
-    Page,
-    cursor_now,
-    live_section,
-    publish,
-)
+from tests.api.channel_pages import EMAIL, TEXT, WEB, Page, cursor_now, live_section, publish
+from tests.conftest import ARTICLE, Client
 
 HOSTILE = (
     'Visible words survive. <script>alert("x")</script> Still visible.\n\n'

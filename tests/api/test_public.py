@@ -12,10 +12,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.conftest import ROOT, SLUG
+from tests.conftest import ARTICLE, ROOT, SLUG, Client
 
-Client = TestClient[Litestar]
-ARTICLE = f"/v1/articles/{SLUG}"
 SECTION_KEYS = [
     "intro",
     "what-is-ketamine",

@@ -10,11 +10,9 @@ from pathlib import Path
 import httpx
 
 from tests.admin_flow import approve_iv_maximum, publish
-from tests.conftest import ROOT, SLUG
+from tests.conftest import ARTICLE, ROOT
 from tests.e2e.conftest import cli_token, running_server
 from tests.tokens import bearer
-
-ARTICLE = f"/v1/articles/{SLUG}"
 
 
 def test_real_server_serves_the_seeded_article_with_caching_headers(server: str) -> None:

@@ -16,13 +16,12 @@ import httpx
 
 from schema.admin import Role
 from service.channels.webhook_signature import verify
-from tests.admin_flow import publish_intro_note
+from tests.admin_flow import HOOKS, publish_intro_note
 from tests.conftest import SLUG
 from tests.e2e.conftest import free_port, prepared_database, running_server, server_process
 from tests.http_servers import Receiver
 from tests.tokens import Headers
 
-HOOKS = "/v1/admin/webhooks"
 ENV = {"ALLOW_PRIVATE_WEBHOOKS": "true", "WEBHOOK_RETRY_SCHEDULE": "0.2,0.4,0.8,1.6"}
 
 

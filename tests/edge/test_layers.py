@@ -15,10 +15,7 @@ from service.app import create_app
 from service.config import Settings
 from service.edge.logs import JsonFormatter
 from service.store.db import ContentDB
-from tests.conftest import SLUG
-
-Client = TestClient[Litestar]
-ARTICLE = f"/v1/articles/{SLUG}"
+from tests.conftest import ARTICLE, SLUG, Client
 
 
 def test_rate_limit_answers_429_with_retry_after(settings: Settings) -> None:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.testing import TestClient
 
 from seed.loader import publish_seed_variant
 from service.edge.replay import ResponseCache
 from service.store.db import ContentDB
-from tests.conftest import SLUG
-
-Client = TestClient[Litestar]
-ARTICLE = f"/v1/articles/{SLUG}"
+from tests.conftest import ARTICLE, Client
 
 
 def publish_intro(db: ContentDB, body: str) -> int:

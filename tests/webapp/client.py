@@ -7,15 +7,11 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-from litestar import Litestar
-from litestar.testing import TestClient
-
 from schema.admin import Role
-from tests.conftest import EDITOR, REVIEWER, SLUG
+from tests.conftest import EDITOR, REVIEWER, SLUG, Client
 
 ARTICLE = f"/admin/articles/{SLUG}"
 THERAPIES = f"{ARTICLE}/sections/therapy-types"
-Client = TestClient[Litestar]
 
 
 class FormFields(HTMLParser):

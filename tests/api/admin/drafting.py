@@ -7,15 +7,13 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 from litestar.routes import HTTPRoute
-from litestar.testing import TestClient
 
 from seed.data import load_seed_article
 from tests.admin_flow import ADMIN_ARTICLE, DRAFT, put_section, submit_and_approve
-from tests.conftest import SLUG, Headers
+from tests.conftest import ARTICLE as PUBLIC
+from tests.conftest import SLUG, Client, Headers
 
-Client = TestClient[Litestar]
 THERAPIES = f"{DRAFT}/sections/therapy-types"
-PUBLIC = f"/v1/articles/{SLUG}"
 MARKER = "ZQX-DRAFT-ONLY"
 SEED = load_seed_article()
 SEED_KEYS = [section.key for section in SEED.sections]

@@ -6,13 +6,9 @@ import time
 from typing import Any
 
 import pytest
-from litestar import Litestar
-from litestar.testing import TestClient
 
-from tests.conftest import Headers
-
-Client = TestClient[Litestar]
-HOOKS = "/v1/admin/webhooks"
+from tests.admin_flow import HOOKS
+from tests.conftest import Client, Headers
 
 
 def subscribe(client: Client, admin: Headers, url: str, **fields: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.admin.drafting import Client
+from tests.conftest import Client
 
 
 def test_openapi_documents_bodies_and_problem_statuses(client: Client) -> None:

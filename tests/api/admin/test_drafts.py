@@ -12,17 +12,16 @@ from litestar.testing import TestClient
 
 from service.app import create_app
 from service.config import Settings
+from tests.admin_flow import DRAFT
 from tests.api.admin.drafting import (
-    DRAFT,
     SEED,
     SEED_KEYS,
     THERAPIES,
-    Client,
     draft_section,
     iv_dose_changed,
     read_draft,
 )
-from tests.conftest import EDITOR, Headers
+from tests.conftest import EDITOR, Client, Headers
 
 
 def test_stale_etag_loses_and_the_winner_is_stored_byte_for_byte(

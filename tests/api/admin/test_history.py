@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from tests.api.admin.drafting import THERAPIES, Client, iv_dose_changed, read_draft
-from tests.conftest import SLUG, Headers
+from tests.api.admin.drafting import THERAPIES, iv_dose_changed, read_draft
+from tests.conftest import SLUG, Client, Headers
 
 
 def test_audit_pages_by_id_cursor_and_by_time(

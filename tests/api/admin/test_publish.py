@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from tests.api.admin.drafting import ADMIN_ARTICLE, PUBLIC, SEED, Client, approve_and_publish
-from tests.conftest import SLUG, Headers
+from tests.admin_flow import ADMIN_ARTICLE
+from tests.api.admin.drafting import PUBLIC, SEED, approve_and_publish
+from tests.conftest import SLUG, Client, Headers
 
 
 def test_publish_answers_409_naming_the_state_unless_approved(

@@ -6,15 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.admin.drafting import (
-    ADMIN_ARTICLE,
-    DRAFT,
-    THERAPIES,
-    Client,
-    iv_dose_changed,
-    read_draft,
-)
-from tests.conftest import EDITOR, SLUG, Headers
+from tests.admin_flow import ADMIN_ARTICLE, DRAFT
+from tests.api.admin.drafting import THERAPIES, iv_dose_changed, read_draft
+from tests.conftest import EDITOR, SLUG, Client, Headers
 
 
 def test_the_editor_cannot_approve_even_with_a_reviewer_token_of_their_own_name(

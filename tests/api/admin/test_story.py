@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from tests.admin_flow import ADMIN_ARTICLE, DRAFT
 from tests.api.admin.drafting import (
-    ADMIN_ARTICLE,
-    DRAFT,
     PUBLIC,
     THERAPIES,
-    Client,
     assert_no_draft_in_public,
     draft_section,
     iv_dose_changed,
@@ -17,7 +15,7 @@ from tests.api.admin.drafting import (
     read_draft,
     with_id,
 )
-from tests.conftest import EDITOR, REVIEWER, SLUG, Headers
+from tests.conftest import EDITOR, REVIEWER, SLUG, Client, Headers
 
 
 def test_editorial_story_from_draft_to_public_with_audit(

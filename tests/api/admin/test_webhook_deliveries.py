@@ -9,9 +9,9 @@ import pytest
 
 from service.channels.webhook_signature import WebhookVerificationError, verify
 from service.config import Settings
-from tests.admin_flow import publish_intro_note
-from tests.api.admin.hooks import HOOKS, Client, deliveries, subscribe, wait_for_state
-from tests.conftest import SLUG, Headers
+from tests.admin_flow import HOOKS, publish_intro_note
+from tests.api.admin.hooks import deliveries, subscribe, wait_for_state
+from tests.conftest import SLUG, Client, Headers
 from tests.http_servers import Receiver
 
 

@@ -14,9 +14,9 @@ from litestar.testing import TestClient
 from service.app import create_app
 from service.config import Settings
 from service.store import webhooks as store
-from tests.admin_flow import publish_intro_note
-from tests.api.admin.hooks import HOOKS, Client, deliveries, subscribe
-from tests.conftest import ADMIN, Headers
+from tests.admin_flow import HOOKS, publish_intro_note
+from tests.api.admin.hooks import deliveries, subscribe
+from tests.conftest import ADMIN, Client, Headers
 from tests.tokens import issued_headers
 
 
