@@ -14,6 +14,7 @@ import httpx
 
 from service.store.db import ContentDB
 from tests.admin_flow import ADMIN_ARTICLE, DRAFT, approve_iv_maximum
+from tests.concurrency import run_in_threads
 from tests.conftest import SLUG
 from tests.e2e.conftest import prepared_database, running_server
 from tests.tokens import Headers
@@ -63,11 +64,7 @@ def test_parallel_writers_on_two_workers_lose_no_update(tmp_path: Path) -> None:
 
     with running_server(database, workers=2) as base:
         httpx.get(base + DRAFT, headers=people[0])  # start the draft before the race
-        threads = [threading.Thread(target=work, args=(n, base)) for n in range(writers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_in_threads(work, [(n, base) for n in range(writers)])
         final: dict[str, Any] = httpx.get(base + DRAFT, headers=people[0]).json()
 
     assert set(outcomes) <= {201, 412}

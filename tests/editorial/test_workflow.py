@@ -22,6 +22,7 @@ from service.editorial.versions import draft_etag
 from service.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from service.store.codec import utc_now
 from service.store.db import ContentDB
+from tests.concurrency import run_in_threads
 from tests.conftest import SLUG
 from tests.editorial.steps import (
     EDITOR,
@@ -201,11 +202,7 @@ def test_only_one_of_several_workers_publishes_a_due_draft(
         published.extend(live.publish_due(db, at + timedelta(seconds=1)))
         db.close()
 
-    threads = [threading.Thread(target=run, args=(db,)) for db in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(run, [(db,) for db in workers])
     assert len(published) == 1
     assert [r.number for r in history.list_history(seeded_db, SLUG).revisions] == [2, 1]
 

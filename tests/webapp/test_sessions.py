@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from service.webapp.sessions import (
     key_path,
     load_or_create_key,
 )
+from tests.concurrency import run_in_threads
 
 NOW = 1_800_000_000.0
 
@@ -33,13 +33,7 @@ def test_the_key_is_made_once_private_and_next_to_the_database(tmp_path: Path) -
 def test_workers_racing_to_create_the_key_agree_on_one(tmp_path: Path) -> None:
     path = tmp_path / "content.db.session-key"
     keys: list[bytes] = []
-    threads = [
-        threading.Thread(target=lambda: keys.append(load_or_create_key(path))) for _ in range(8)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(lambda: keys.append(load_or_create_key(path)), [()] * 8)
     assert len(set(keys)) == 1
 
 

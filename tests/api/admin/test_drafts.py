@@ -21,6 +21,7 @@ from tests.api.admin.drafting import (
     iv_dose_changed,
     read_draft,
 )
+from tests.concurrency import run_in_threads
 from tests.conftest import EDITOR, Client, Headers
 
 
@@ -47,11 +48,7 @@ def test_stale_etag_loses_and_the_winner_is_stored_byte_for_byte(
             )
             statuses[name] = response.status_code
 
-    threads = [threading.Thread(target=write, args=(name,)) for name in bodies]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(write, [(name,) for name in bodies])
 
     assert sorted(statuses.values()) == [200, 412]
     winner = next(name for name, status in statuses.items() if status == 200)
@@ -89,11 +86,7 @@ def test_parallel_writers_lose_no_update_and_never_fail(
                     if put.status_code != 412:
                         break
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(work, [(n,) for n in range(writers)])
 
     assert set(outcomes) <= {201, 412}
     assert outcomes[201] == writers * writes_each
