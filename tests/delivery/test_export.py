@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import msgspec
@@ -14,7 +11,8 @@ from litestar.testing import TestClient
 from service.config import Settings
 from service.delivery.export import ExportManifest, export_site
 from service.store.db import ContentDB
-from tests.conftest import ROOT, SLUG
+from tests.commands import run_cli
+from tests.conftest import SLUG
 
 
 def test_export_writes_every_public_view_with_the_api_etags(
@@ -39,14 +37,7 @@ def test_export_writes_every_public_view_with_the_api_etags(
 
 def test_export_command_writes_the_manifest(seeded_db: ContentDB, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    completed = subprocess.run(
-        [sys.executable, "-m", "service", "export", str(out)],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(seeded_db.path)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    completed = run_cli("export", str(out), database=seeded_db.path, check=True)
     assert "exported 1 article(s)" in completed.stderr
     manifest = msgspec.json.decode((out / "manifest.json").read_bytes(), type=ExportManifest)
     assert all((out / f.file).is_file() for f in manifest.files)

@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -60,20 +59,6 @@ def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path)
             pass
         time.sleep(0.05)
     pytest.fail(f"server not ready after {START_TIMEOUT_S:g}s:\n{log.read_text()}")
-
-
-def cli_token(database: Path, name: str, role: str) -> str:
-    """A token made by the CLI, as an administrator would (``tokens create``)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "service", "tokens", "create", "--name", name, "--role", role],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return result.stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
+from tests.commands import cli_token
 from tests.conftest import ROOT
-from tests.e2e.conftest import CHROMIUM, cli_token, launch_chromium, running_server
+from tests.e2e.conftest import CHROMIUM, launch_chromium, running_server
 from tests.e2e.test_webapp import ARTICLE_TITLE
 
 OUT = ROOT / "docs" / "screenshots"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from tests.admin_flow import approve_iv_maximum, publish
-from tests.conftest import ARTICLE, ROOT
-from tests.e2e.conftest import cli_token, running_server
+from tests.commands import cli_token, run_cli
+from tests.conftest import ARTICLE
+from tests.e2e.conftest import running_server
 from tests.tokens import bearer
 
 
@@ -44,12 +42,7 @@ def read_from_fresh_connections(base: str, count: int) -> list[tuple[int, str]]:
 
 def test_publish_through_one_worker_is_read_from_both(tmp_path: Path) -> None:
     database = tmp_path / "content.db"
-    subprocess.run(
-        [sys.executable, "-m", "service", "prepare"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "CONTENT_DB": str(database)},
-    )
+    run_cli("prepare", database=database, check=True)
     editor = bearer(cli_token(database, "Erin Editor", "editor"))
     reviewer = bearer(cli_token(database, "Dr Rita Reviewer", "reviewer"))
     with running_server(database, workers=2) as base:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests.commands import cli_token
 from tests.conftest import SLUG
-from tests.e2e.conftest import cli_token, http_get
+from tests.e2e.conftest import http_get
 
 ARTICLE_TITLE = "Ketamine therapy for anxiety"
 TIMEOUT_MS = 10_000

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +11,8 @@ from seed.loader import publish_seed_variant
 from service.store import content
 from service.store.backup import BackupError, backup_database, integrity_check, restore_database
 from service.store.db import ContentDB
-from tests.conftest import ROOT, SLUG
+from tests.commands import run_cli
+from tests.conftest import SLUG
 
 
 def publish_revisions(path: Path, count: int) -> None:
@@ -79,18 +77,6 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_a_broken_file(
     with pytest.raises(BackupError, match="integrity check: file is not a database"):
         restore_database(broken, seeded_db)
     assert revision_count(seeded_db.path) == 1
-
-
-def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m service`` with CONTENT_DB pointing at ``database``."""
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_backup_and_restore_commands_round_trip(seeded_db: ContentDB, tmp_path: Path) -> None:
