@@ -13,6 +13,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.conftest import ARTICLE, ROOT, SLUG, Client
+from tests.seed.source import SOURCE_TEXT, iter_strings
 
 SECTION_KEYS = [
     "intro",
@@ -25,7 +26,6 @@ SECTION_KEYS = [
     "candidacy",
     "conclusion",
 ]
-SOURCE = ROOT / "seed" / "source" / "ketamine-for-anxiety.txt"
 
 
 def section(article: dict[str, Any], key: str) -> dict[str, Any]:
@@ -108,20 +108,10 @@ def _appears(sentence: str, served: str) -> bool:
     return sentence in served
 
 
-def _strings(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [pair for k, v in value.items() for pair in _strings(v, (*path, str(k)))]
-    if isinstance(value, list):
-        return [pair for v in value for pair in _strings(v, path)]
-    return []
-
-
 def test_text_format_reproduces_every_sentence_and_adds_only_allowed_text(client: Client) -> None:
     article = client.get(ARTICLE, params={"format": "text"}).json()
-    source = SOURCE.read_text(encoding="utf-8")
-    strings = _strings(article)
+    source = SOURCE_TEXT.read_text(encoding="utf-8")
+    strings = list(iter_strings(article))
     served = _normal(" ".join(text for _, text in strings))
     missing = [s for s in _sentences(source) if not _appears(s, served)]
     assert missing == []

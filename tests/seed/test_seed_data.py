@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 import pytest
@@ -23,10 +22,8 @@ from schema.sections import (
     WhatToExpectSection,
 )
 from seed.data import SeedArticle, load_seed_article
-from tests.conftest import ROOT
+from tests.seed.source import SOURCE_TEXT, iter_strings
 
-# The article text the seed was transcribed from, kept verbatim beside the seed data.
-SOURCE_TEXT = ROOT / "seed" / "source" / "ketamine-for-anxiety.txt"
 IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\((?P<url>[^)\s]+)\)$")
 PAGE_CHROME = "Comments"
 ITEM_SEPARATOR = " \N{EN DASH} "  # between title and body in the benefit and step lines
@@ -63,20 +60,6 @@ def only_section(article: SeedArticle, kind: type[S]) -> S:
     found = [s for s in article.sections if isinstance(s, kind)]
     assert len(found) == 1, f"expected one {kind.__name__}, found {len(found)}"
     return found[0]
-
-
-def iter_strings(
-    value: Any, path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every string in builtins-shaped data, with the path that leads to it."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from iter_strings(item, (*path, index))
 
 
 def split_sentences(line: str) -> list[str]:
