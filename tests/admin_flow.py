@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -64,3 +66,22 @@ def publish(client: httpx.Client, editor: Headers) -> float:
     published = client.post(f"{ADMIN_ARTICLE}/publish", headers=editor)
     assert published.status_code == 200, published.text
     return time.monotonic() - started
+
+
+def add_sections_retrying(
+    client: httpx.Client, editor: Headers, keys: Iterable[str], title: str
+) -> Counter[int]:
+    """Add an intro section under each key, reading the ETag again after each 412 (up to 100
+    tries a key), as racing editors would; every status answered."""
+    statuses: Counter[int] = Counter()
+    for key in keys:
+        body = {"kind": "intro", "key": key, "title": title, "body": "Text."}
+        for _attempt in range(100):
+            etag = client.get(DRAFT, headers=editor).headers["etag"]
+            put = client.put(
+                f"{DRAFT}/sections/{key}", json=body, headers={**editor, "If-Match": etag}
+            )
+            statuses[put.status_code] += 1
+            if put.status_code != 412:
+                break
+    return statuses

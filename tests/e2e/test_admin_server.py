@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from service.store.db import ContentDB
-from tests.admin_flow import ADMIN_ARTICLE, DRAFT, approve_iv_maximum
+from tests.admin_flow import ADMIN_ARTICLE, DRAFT, add_sections_retrying, approve_iv_maximum
 from tests.concurrency import run_in_threads
 from tests.conftest import SLUG
 from tests.e2e.conftest import prepared_database, running_server
@@ -47,20 +47,11 @@ def test_parallel_writers_on_two_workers_lose_no_update(tmp_path: Path) -> None:
     lock = threading.Lock()
 
     def work(number: int, base: str) -> None:
-        headers = people[number]
+        keys = [f"w{number}-{write}" for write in range(writes_each)]
         with httpx.Client(base_url=base) as client:
-            for write in range(writes_each):
-                key = f"w{number}-{write}"
-                body = {"kind": "intro", "key": key, "title": "Added", "body": "Text."}
-                for _attempt in range(100):
-                    etag = client.get(DRAFT, headers=headers).headers["etag"]
-                    put = client.put(
-                        f"{DRAFT}/sections/{key}", json=body, headers={**headers, "If-Match": etag}
-                    )
-                    with lock:
-                        outcomes[put.status_code] += 1
-                    if put.status_code != 412:
-                        break
+            seen = add_sections_retrying(client, people[number], keys, "Added")
+        with lock:
+            outcomes.update(seen)
 
     with running_server(database, workers=2) as base:
         httpx.get(base + DRAFT, headers=people[0])  # start the draft before the race

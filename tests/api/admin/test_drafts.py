@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from service.app import create_app
 from service.config import Settings
-from tests.admin_flow import DRAFT
+from tests.admin_flow import DRAFT, add_sections_retrying
 from tests.api.admin.drafting import (
     SEED,
     SEED_KEYS,
@@ -69,22 +69,11 @@ def test_parallel_writers_lose_no_update_and_never_fail(
     people = [token_headers(f"Writer {n}", "editor") for n in range(writers)]
 
     def work(number: int) -> None:
-        headers = people[number]
+        keys = [f"w{number}-{write}" for write in range(writes_each)]
         with TestClient(apps[number]) as own:
-            for write in range(writes_each):
-                key = f"w{number}-{write}"
-                body = {"kind": "intro", "key": key, "title": f"Writer {number}", "body": "Text."}
-                for _attempt in range(100):
-                    response = own.get(DRAFT, headers=headers)
-                    put = own.put(
-                        f"{DRAFT}/sections/{key}",
-                        json=body,
-                        headers={**headers, "If-Match": response.headers["etag"]},
-                    )
-                    with lock:
-                        outcomes[put.status_code] += 1
-                    if put.status_code != 412:
-                        break
+            seen = add_sections_retrying(own, people[number], keys, f"Writer {number}")
+        with lock:
+            outcomes.update(seen)
 
     run_in_threads(work, [(n,) for n in range(writers)])
 
