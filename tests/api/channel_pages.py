@@ -4,7 +4,6 @@ JSON, HTML and text."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from litestar import Litestar
 
@@ -16,6 +15,7 @@ from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 from tests.conftest import ARTICLE, SLUG, Client
+from tests.html_documents import Document
 
 WEB, EMAIL, TEXT = (f"{ARTICLE}/render/{name}" for name in ("web", "email", "text"))
 ROUTE_BY_LABEL = {
@@ -75,68 +75,6 @@ def cursor_now(client: Client) -> str:
     return str(client.get("/v1/changes").json()["next_cursor"])
 
 
-class Page(HTMLParser):
-    """An HTML document as elements, visible text, scripts and table rows of cell texts."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.scripts: list[tuple[str | None, str]] = []
-        self.tables: list[list[list[str]]] = []
-        self.doctype: str | None = None
-        self._script_type: str | bool | None = False
-        self._cell: list[str] | None = None
-        self._open: list[list[list[str]]] = []  # tables nest in email layouts
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-        if tag == "script":
-            self._script_type = dict(attrs).get("type")
-        elif tag == "table":
-            self._open.append([])
-            self.tables.append(self._open[-1])
-        elif tag == "tr":
-            self._open[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
-            self._script_type = False
-        elif tag == "table":
-            self._open.pop()
-        elif tag in ("td", "th") and self._cell is not None:
-            self._open[-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._script_type is not False:
-            self.scripts.append((self._script_type or None, data))
-            return
-        self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_decl(self, decl: str) -> None:
-        self.doctype = decl
-
-    def tags(self) -> list[str]:
-        """Tag names in document order."""
-        return [tag for tag, _ in self.elements]
-
-    def visible_text(self) -> str:
-        """Text outside scripts, whitespace collapsed."""
-        return " ".join("".join(self.text).split())
-
-    def dosing_rows(self) -> list[list[str]]:
-        """Body rows of the table whose header starts Therapy, Route, Dose."""
-        table = next(t for t in self.tables if t and t[0][:3] == ["Therapy", "Route", "Dose"])
-        return table[1:]
-
-
 def dose_facts(route_label: str, dose: str) -> tuple[str, float, float, str]:
     """(route, min, max, unit) from a route label and a dose such as ``0.5\u20131 mg/kg``."""
     match = re.fullmatch(r"([\d.]+)(?:\u2013([\d.]+))? (mg/kg|mg)", dose)
@@ -156,7 +94,7 @@ def json_doses(client: Client) -> set[tuple[str, float, float, str]]:
 
 def html_doses(html: str) -> set[tuple[str, float, float, str]]:
     """The same facts read from the dosing table of an HTML render."""
-    return {dose_facts(row[1], row[2]) for row in Page(html).dosing_rows()}
+    return {dose_facts(row[1], row[2]) for row in Document(html).dosing_rows()}
 
 
 _TEXT_ROW = re.compile(

@@ -13,8 +13,9 @@ from service.delivery.reads import FEED_ENTRIES
 from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB
-from tests.api.channel_pages import ATOM, WEB, Page, cursor_now, live_section, publish
+from tests.api.channel_pages import ATOM, WEB, cursor_now, live_section, publish
 from tests.conftest import ARTICLE, SLUG, Client
+from tests.html_documents import Document
 
 
 def test_safety_only_publish_reaches_changes_and_newsletter_as_safety_alone(
@@ -30,7 +31,7 @@ def test_safety_only_publish_reaches_changes_and_newsletter_as_safety_alone(
     titles = {s["key"]: s["title"] for s in client.get(ARTICLE).json()["sections"]}
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", safety_digest["html"])
     assert headings == ["What changed", titles.pop("safety")]
-    assert "Supervision makes ketamine safer." in Page(safety_digest["html"]).visible_text()
+    assert "Supervision makes ketamine safer." in Document(safety_digest["html"]).visible_text()
     assert "Supervision makes ketamine safer." in safety_digest["text"]
     for other in titles.values():
         assert other not in safety_digest["html"] and other not in safety_digest["text"]
@@ -43,7 +44,7 @@ def test_newsletter_with_nothing_new_is_an_explicit_empty_digest(client: Client)
     assert response.status_code == 200
     digest = response.json()
     assert (digest["subject"], digest["items"], digest["next_cursor"]) == ("No changes", [], cursor)
-    assert Page(digest["html"]).doctype is not None
+    assert Document(digest["html"]).doctype is not None
 
 
 def test_newsletter_rejects_a_cursor_it_did_not_issue(client: Client) -> None:

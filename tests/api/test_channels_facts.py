@@ -15,7 +15,6 @@ from tests.api.channel_pages import (
     SEED_DOSES,
     TEXT,
     WEB,
-    Page,
     cursor_now,
     html_doses,
     json_doses,
@@ -24,6 +23,7 @@ from tests.api.channel_pages import (
     text_doses,
 )
 from tests.conftest import ARTICLE, Client
+from tests.html_documents import Document
 
 
 def test_every_channel_carries_the_same_routes_and_doses(app: Litestar, client: Client) -> None:
@@ -60,7 +60,7 @@ def test_json_ld_carries_the_review_record(app: Litestar, client: Client) -> Non
     publish(app, review=review)
     served = client.get(ARTICLE).json()["review"]
 
-    [(kind, payload)] = Page(client.get(WEB).text).scripts
+    [(kind, payload)] = Document(client.get(WEB).text).scripts
     data = json.loads(payload)
     assert (kind, data["@type"]) == ("application/ld+json", "MedicalWebPage")
     assert data["lastReviewed"] == served["reviewed_at"][:10] == "2026-02-03"

@@ -10,8 +10,9 @@ import pytest
 from litestar import Litestar
 
 from schema.sections import IntroSection, SafetySection
-from tests.api.channel_pages import EMAIL, TEXT, WEB, Page, cursor_now, live_section, publish
+from tests.api.channel_pages import EMAIL, TEXT, WEB, cursor_now, live_section, publish
 from tests.conftest import ARTICLE, Client
+from tests.html_documents import Document
 
 HOSTILE = (
     'Visible words survive. <script>alert("x")</script> Still visible.\n\n'
@@ -24,7 +25,7 @@ HOSTILE = (
 def active_content(html: str) -> list[str]:
     """Everything in an HTML document that could run code or load a frame."""
     found = []
-    for tag, attrs in Page(html).elements:
+    for tag, attrs in Document(html).elements:
         if tag == "script" and attrs.get("type") != "application/ld+json":
             found.append("script")
         if tag in ("iframe", "object", "embed", "frame"):
@@ -62,9 +63,9 @@ def test_hostile_markdown_is_inert_in_every_channel(app: Litestar, client: Clien
     htmls |= {f"json safety {name}": section[name] for name in ("body", "long_term")}
     for name, html in htmls.items():
         assert active_content(html) == [], name
-        assert "Visible words survive. " in Page(html).visible_text(), name
-        assert "the end." in Page(html).visible_text(), name
-    assert [tag for tag, _ in Page(htmls["web"]).elements].count("script") == 1  # the JSON-LD
+        assert "Visible words survive. " in Document(html).visible_text(), name
+        assert "the end." in Document(html).visible_text(), name
+    assert [tag for tag, _ in Document(htmls["web"]).elements].count("script") == 1  # the JSON-LD
 
     # Plain text is served as text/plain and never sniffed, so the literal characters are inert.
     text = client.get(TEXT)
@@ -82,7 +83,7 @@ def test_email_html_is_a_full_document_with_inline_styles_only(
     client: Client, safety_digest: dict[str, Any], source: str
 ) -> None:
     html = client.get(EMAIL).text if source == "render" else safety_digest["html"]
-    page = Page(html)
+    page = Document(html)
 
     assert page.doctype is not None and page.doctype.lower() == "doctype html"
     assert page.tags()[:2] == ["html", "head"] and {"title", "body"} <= set(page.tags())

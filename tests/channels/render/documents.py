@@ -1,9 +1,8 @@
-"""An article with every section kind, and reading rendered HTML back as tags and text."""
+"""An article with every section kind, as the renders get it, and the text to look for in them."""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 import msgspec
@@ -122,52 +121,6 @@ def article_data(**overrides: Any) -> dict[str, Any]:
 def make_article(**overrides: Any) -> Article:
     """Decode an article the way the API does, so the fixture obeys the model's constraints."""
     return msgspec.json.decode(msgspec.json.encode(article_data(**overrides)), type=Article)
-
-
-class Element(msgspec.Struct):
-    """One start tag seen by the parser."""
-
-    tag: str
-    attrs: dict[str, str | None]
-
-
-class Document(HTMLParser):
-    """Collects the tags, text, doctype and script bodies of an HTML string."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[Element] = []
-        self.text: list[str] = []
-        self.doctype: str | None = None
-        self.scripts: list[str] = []
-        self._in_script = False
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append(Element(tag, dict(attrs)))
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
-
-    def handle_data(self, data: str) -> None:
-        (self.scripts if self._in_script else self.text).append(data)
-
-    def handle_decl(self, decl: str) -> None:
-        self.doctype = decl
-
-    def tags(self) -> list[str]:
-        """The tag names in document order."""
-        return [element.tag for element in self.elements]
-
-    def visible_text(self) -> str:
-        """The text outside scripts, whitespace collapsed."""
-        return collapse("".join(self.text))
-
-    def find_all(self, tag: str) -> list[Element]:
-        """Every element with this tag name."""
-        return [element for element in self.elements if element.tag == tag]
 
 
 def collapse(text: str) -> str:

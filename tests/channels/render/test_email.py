@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from schema.article import Article
 from service.channels.render import render_email, render_email_text, render_text
-from tests.channels.render.documents import WEB_URL, Document, rich_texts, sentences
+from tests.channels.render.documents import WEB_URL, rich_texts, sentences
+from tests.html_documents import Document
 
 STYLED_TAGS = {"table", "td", "th", "p", "h1", "h2", "h3", "a", "ul", "ol", "li", "img"}
 

@@ -7,14 +7,15 @@ from typing import Any
 
 from schema.article import Article
 from service.channels.render import article_web_url, render_web
-from tests.channels.render.documents import BASE_URL, WEB_URL, Document, make_article
+from tests.channels.render.documents import BASE_URL, WEB_URL, make_article
+from tests.html_documents import Document
 
 
 def json_ld(html: str) -> dict[str, Any]:
     """The one JSON-LD object in a rendered page."""
     scripts = Document(html).scripts
     assert len(scripts) == 1
-    data: dict[str, Any] = json.loads(scripts[0])
+    data: dict[str, Any] = json.loads(scripts[0][1])
     return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.channels.render import markdown_to_html, markdown_to_text, sanitize_html
-from tests.channels.render.documents import Document
+from tests.html_documents import Document
 
 HOSTILE_MARKDOWN = [
     ("Before <script>alert(1)</script> after", ["Before", "after"]),

@@ -6,7 +6,8 @@ import re
 
 from schema.article import Article
 from service.channels.render import render_web
-from tests.channels.render.documents import BASE_URL, Document, article_data, make_article
+from tests.channels.render.documents import BASE_URL, article_data, make_article
+from tests.html_documents import Document
 
 
 def test_render_web_has_a_dosing_table_with_each_therapy(article: Article) -> None:
