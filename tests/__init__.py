@@ -4,7 +4,6 @@
 Fixtures live in ``conftest.py`` files; helpers shared across folders live once at this level:
 ``tokens`` (token headers), ``admin_flow`` (editorial steps over the admin API, for any HTTP
 client), ``http_servers`` (loopback webhook receiver and page server), ``html_documents``
-(rendered HTML read back), ``commands`` (the CLI in
-its own process) and ``concurrency`` (racing calls in threads). ``test_cli.py`` covers the
-entry point.
+(rendered HTML read back), ``commands`` (the CLI in its own process) and ``concurrency``
+(racing calls in threads). ``test_cli.py`` covers the entry point.
 """
