@@ -13,7 +13,8 @@ from schema.sections import Section, ensure_unique_keys
 
 Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
 Disclaimer = Annotated[str, Meta(min_length=1, max_length=2_000)]
-SectionList = Annotated[list[Section], Meta(max_length=100)]
+MAX_SECTIONS = 100
+SectionList = Annotated[list[Section], Meta(max_length=MAX_SECTIONS)]
 
 
 class Reviewer(Model, frozen=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from msgspec import Meta
 
@@ -21,27 +21,30 @@ Route = Literal["intravenous", "intramuscular", "sublingual", "intranasal"]
 DoseUnit = Literal["mg/kg", "mg"]
 
 
-class DoseRange(Model, frozen=True):
-    """A dose range with its unit; ``min <= max``."""
+class OrderedRange(Model, frozen=True):
+    """Base of the ranges: subclasses narrow ``min`` and ``max``; ``min <= max`` always."""
 
-    min: PositiveNumber
-    max: PositiveNumber
-    unit: DoseUnit
+    min: float
+    max: float
 
     def __post_init__(self) -> None:
         if self.min > self.max:
             raise ValueError(f"`min` ({self.min:g}) must not exceed `max` ({self.max:g})")
 
 
-class MinutesRange(Model, frozen=True):
+class DoseRange(OrderedRange, frozen=True):
+    """A dose range with its unit; ``min <= max``."""
+
+    min: PositiveNumber
+    max: PositiveNumber
+    unit: DoseUnit
+
+
+class MinutesRange(OrderedRange, frozen=True):
     """A duration range in minutes; ``min <= max``."""
 
     min: Minutes
     max: Minutes
-
-    def __post_init__(self) -> None:
-        if self.min > self.max:
-            raise ValueError(f"`min` ({self.min}) must not exceed `max` ({self.max})")
 
 
 class TitledItem(Model, frozen=True):
@@ -162,16 +165,7 @@ Section = (
     | ConclusionSection
 )
 
-SECTION_TYPES: tuple[type[Model], ...] = (
-    IntroSection,
-    ExplainerSection,
-    BenefitsSection,
-    TherapyTypesSection,
-    WhatToExpectSection,
-    SafetySection,
-    CandidacySection,
-    ConclusionSection,
-)
+SECTION_TYPES: tuple[type[Model], ...] = get_args(Section)
 
 
 def ensure_unique_keys(sections: list[Section]) -> None:

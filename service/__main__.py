@@ -9,8 +9,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from schema.admin import Role
 from schema.export import content_json_schema_bytes
 from seed.loader import load_seed
 from service.config import Settings
@@ -125,12 +126,12 @@ def _add_token_commands(commands: Any) -> None:
     actions = tokens.add_subparsers(dest="tokens_command", required=True)
     create = actions.add_parser("create", help="make a token; prints it alone on stdout, once")
     create.add_argument("--name", required=True, help="the person it belongs to")
-    create.add_argument("--role", required=True, choices=["editor", "reviewer", "admin"])
+    create.add_argument("--role", required=True, choices=get_args(Role))
     listing = actions.add_parser("list", help="list active tokens (never the tokens themselves)")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     revoke = actions.add_parser("revoke", help="revoke every active token of a name")
     revoke.add_argument("name", help="whose tokens to revoke")
-    revoke.add_argument("--role", choices=["editor", "reviewer", "admin"], help="only this role")
+    revoke.add_argument("--role", choices=get_args(Role), help="only this role")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from schema.webhooks import WEBHOOK_EVENT_TYPES
 from service.app import create_app
 from service.channels.webhook_signature import WebhookVerificationError, verify
 from service.config import Settings
@@ -183,7 +184,7 @@ def _subscribe_directly(db: ContentDB, events: list[Any], *, is_active: bool = T
 def test_publish_unpublish_and_rollback_queue_one_delivery_per_interested_subscription(
     seeded_db: ContentDB,
 ) -> None:
-    everything = _subscribe_directly(seeded_db, list(store.EVENT_TYPE_OF.values()))
+    everything = _subscribe_directly(seeded_db, list(WEBHOOK_EVENT_TYPES))
     publishes = _subscribe_directly(seeded_db, ["article.published"])
     paused = _subscribe_directly(seeded_db, ["article.published"], is_active=False)
     editor = Actor(name="Erin Editor", role="editor")
@@ -400,7 +401,7 @@ def test_metrics_show_the_webhook_queue_by_state(
 
 def test_openapi_documents_the_webhook_routes_events_and_signing(client: Client) -> None:
     spec = client.get("/schema/openapi.json").json()
-    assert set(spec["webhooks"]) == set(store.EVENT_TYPE_OF.values())
+    assert set(spec["webhooks"]) == set(WEBHOOK_EVENT_TYPES)
     for documented in spec["webhooks"].values():
         body = documented["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert body == {"$ref": "#/components/schemas/WebhookEvent"}

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from schema.api import ArticleCreate, ArticlePatch
-from schema.article import ArticleFields, Draft, DraftState
+from schema.article import MAX_SECTIONS, ArticleFields, Draft, DraftState
 from schema.sections import Section
 from service.editorial.actor import Actor, record
 from service.editorial.versions import (
@@ -28,7 +28,6 @@ from service.store import content, drafts
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 
-MAX_SECTIONS = 100
 # What an edit changes: the new field values, and a short note for the audit log.
 Edit = Callable[[Draft], tuple[dict[str, Any], str]]
 

@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
@@ -25,7 +25,7 @@ from service.store.codec import utc_now
 from service.store.db import ContentDB
 
 TOKEN_PREFIX = "hc_"
-ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
+ROLES: tuple[Role, ...] = get_args(Role)
 EDITORS: tuple[Role, ...] = ("editor",)
 REVIEWERS: tuple[Role, ...] = ("reviewer",)
 READERS: tuple[Role, ...] = ("editor", "reviewer")

@@ -25,14 +25,9 @@ from schema.sections import (
     WhatToExpectSection,
 )
 from service.channels.diff import changed_section_keys
+from service.channels.render.facts import route_short
 from service.store.feed import ArticleChange
 
-ROUTE_SHORT: Final = {
-    "intravenous": "IV",
-    "intramuscular": "IM",
-    "sublingual": "Sublingual",
-    "intranasal": "Intranasal",
-}
 # Readers know sections by what they are about; explainers are known by their own title.
 _KIND_LABELS: Final[dict[type[Section], str]] = {
     IntroSection: "Introduction",
@@ -170,7 +165,7 @@ def _match(therapy: Therapy, candidates: Sequence[Therapy]) -> Therapy | None:
 def _therapy_label(therapy: Therapy, therapies: Sequence[Therapy]) -> str:
     # The route names a therapy briefly ("IV") unless two therapies share it.
     if sum(1 for t in therapies if t.route == therapy.route) == 1:
-        return ROUTE_SHORT[therapy.route]
+        return route_short(therapy.route)
     return therapy.name
 
 

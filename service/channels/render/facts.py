@@ -19,6 +19,15 @@ ROUTE_LABELS: Final[dict[Route, str]] = {
     "intranasal": "Intranasal",
 }
 
+
+def route_short(route: Route) -> str:
+    """A route's short name: its abbreviation when its label has one (``IV``), else the label."""
+    label = ROUTE_LABELS[route]
+    if label.endswith(")") and " (" in label:
+        return label[label.rindex(" (") + 2 : -1]
+    return label
+
+
 DOSING_HEADERS: Final = ("Therapy", "Route", "Dose", "Duration", "Schedule", "Onset", "Setting")
 
 
