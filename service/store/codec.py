@@ -10,12 +10,10 @@ from typing import Any
 import msgspec
 
 from schema.article import ArticleFields, Review
-from schema.sections import Section
 from service.errors import FieldError, InvalidInput
 
 encode_json = msgspec.json.Encoder().encode
 decode_fields = msgspec.json.Decoder(ArticleFields).decode
-decode_sections = msgspec.json.Decoder(list[Section]).decode
 decode_review = msgspec.json.Decoder(Review).decode
 decode_str_list = msgspec.json.Decoder(list[str]).decode
 

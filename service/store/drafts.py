@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from schema.article import Draft, DraftState
+from schema.versions import MODEL_VERSION, decode_sections
 from service.store.codec import (
     decode_fields,
     decode_review,
-    decode_sections,
     decode_str_list,
     encode_json,
     format_time,
@@ -20,7 +20,7 @@ from service.store.codec import (
 
 _COLUMNS = (
     "version, state, base_revision, fields, sections, editors, updated_by, updated_at, "
-    "submitted_by, review, rejection_reason, scheduled_at, scheduled_by"
+    "submitted_by, review, rejection_reason, scheduled_at, scheduled_by, model_version"
 )
 
 
@@ -48,6 +48,7 @@ def _values(article_id: int, draft: Draft, scheduled_by: str | None) -> tuple[An
         draft.rejection_reason,
         None if draft.scheduled_at is None else format_time(draft.scheduled_at),
         scheduled_by if draft.scheduled_at is not None else None,
+        MODEL_VERSION,
         article_id,
     )
 
@@ -67,7 +68,7 @@ def get_draft(conn: sqlite3.Connection, article_id: int, slug: str) -> Draft | N
         version=int(version),
         base_revision=None if base is None else int(base),
         fields=decode_fields(str(fields)),
-        sections=decode_sections(str(sections)),
+        sections=decode_sections(str(sections), int(row[13])),
         editors=decode_str_list(str(editors)),
         updated_by=str(updated_by),
         updated_at=parse_time(str(updated_at)),
@@ -83,7 +84,7 @@ def insert_draft(
 ) -> None:
     """Store a new working draft for an article that has none."""
     conn.execute(
-        f"INSERT INTO drafts ({_COLUMNS}, article_id) VALUES ({', '.join('?' * 14)})",
+        f"INSERT INTO drafts ({_COLUMNS}, article_id) VALUES ({', '.join('?' * 15)})",
         _values(article_id, draft, scheduled_by),
     )
 

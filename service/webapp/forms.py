@@ -13,13 +13,22 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from schema.units import DOSE_UNITS, TIME_UNITS
+from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
-from service.channels.render.facts import ROUTE_LABELS
 from service.webapp.fieldtypes import choices, join, struct_info, widget_for
 
 # Labels people read where a field's name alone would be terse.
 _LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
-_OPTION_LABELS: dict[str, str] = {str(value): label for value, label in ROUTE_LABELS.items()}
+# Option labels come from the vocabularies; keys that appear in two (none today) read the first.
+_OPTION_LABELS: dict[str, str] = {
+    **{key: term.label for key, term in ROUTES.items()},
+    **{key: term.label for key, term in DOSE_FORMS.items()},
+    **{key: term.display for key, term in DOSE_UNITS.items()},
+    **{key: term.plural for key, term in TIME_UNITS.items()},
+    **{key: band.label for key, band in FREQUENCY_BANDS.items()},
+    **{key: label for key, label in SEVERITIES.items()},
+}
 MARKDOWN_HINT = "Markdown: **bold**, *italic*, [link](https://…), lists with - ; preview below."
 _ID_CHARS = re.compile(r"[^a-z0-9]+")
 

@@ -19,6 +19,7 @@ from schema.sections import Section
 from service.channels.render.blocks import section_content_html
 from service.channels.render.facts import format_review_line
 from service.channels.render.markdown import ALLOWED_TAGS, LINK_REL, URL_SCHEMES
+from service.channels.render.references import resolve_references
 from service.channels.render.text import render_text
 
 _FONT: Final = "Arial, Helvetica, sans-serif"
@@ -111,6 +112,7 @@ def render_email(article: Article, *, web_url: str) -> str:
 
 def email_body(article: Article, *, web_url: str) -> str:
     """The article's email body, sanitized and inline-styled: what ``<body>`` holds."""
+    article = resolve_references(article)
     classed = nh3.Cleaner(
         tags=_TAGS,
         attributes={**_LAYOUT_ATTRIBUTES, "*": {"class"}},
