@@ -104,7 +104,7 @@ class SideEffect(Model, frozen=True):
     name: NonEmptyStr
     note: Note = ""
     frequency: FrequencyBand | None = None
-    is_serious: bool | None = None
+    is_serious: bool = False
 
 
 class Contraindication(Model, frozen=True):

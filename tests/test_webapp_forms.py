@@ -9,6 +9,7 @@ import pytest
 
 from schema.article import ArticleFields
 from schema.sections import SECTION_TYPES, Section, TherapyTypesSection
+from schema.units import DOSE_UNITS
 from seed.data import load_seed_article
 from service.webapp.fieldtypes import struct_info
 from service.webapp.formdata import Invalid, apply_op, errors_by_field, read_form, to_struct
@@ -90,7 +91,9 @@ def test_dose_fields_are_numbers_with_a_unit_select_and_route_a_select() -> None
         "any",
     )
     unit = find(form, "therapies[0].dose.unit")
-    assert unit.kind == "select" and [v for v, _ in unit.options] == ["mg", "mg/kg"]
+    # Units are the vocabulary's, labelled as readers see them (``ug`` reads ``mcg``).
+    assert unit.kind == "select" and sorted(v for v, _ in unit.options) == sorted(DOSE_UNITS)
+    assert ("ug", "mcg") in unit.options
     route = find(form, "therapies[0].route")
     assert ("intravenous", "Intravenous (IV)") in route.options
     body = find(form, "therapies[0].body")
@@ -118,7 +121,7 @@ def test_min_above_max_is_an_error_on_the_dose_group() -> None:
     [
         ({"title": ""}, "title", "Required"),
         ({"therapies[0].dose.max": "many"}, "therapies[0].dose.max", "Enter a number"),
-        ({"therapies[0].dose.unit": "g"}, "therapies[0].dose.unit", "Invalid enum value 'g'"),
+        ({"therapies[0].dose.unit": "lb"}, "therapies[0].dose.unit", "Invalid enum value 'lb'"),
         (
             {"therapies[0].duration_minutes.max": ""},
             "therapies[0].duration_minutes.max",
@@ -178,14 +181,8 @@ def test_list_buttons(op: str, names: list[str], focus: str | None) -> None:
 def test_an_added_item_is_blank_and_its_first_input_gets_focus() -> None:
     data: dict[str, Any] = {"therapies": []}
     focus = apply_op(TherapyTypesSection, data, "add:therapies")
-    assert data["therapies"] == [
-        {
-            "name": "",
-            "route": "intramuscular",
-            "dose": {"min": "", "max": "", "unit": "mg"},
-            "body": "",
-        }
-    ]
+    # Route and dose are optional (talking therapies have neither), so a new item starts bare.
+    assert data["therapies"] == [{"name": "", "body": ""}]
     form = build_form(TherapyTypesSection, data, focus=focus)
     assert [leaf.name for leaf in leaves(form) if leaf.is_focused] == ["therapies[0].name"]
 
