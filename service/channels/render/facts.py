@@ -103,7 +103,8 @@ def format_time_range(duration: DurationRange | MinutesRange) -> str:
     return f"{format_range(duration.min, duration.max)} {_time_words(unit, duration.max)}"
 
 
-def _per(period: float, unit: TimeUnit) -> str:
+def format_period(period: float, unit: TimeUnit) -> str:
+    """A period as a rate reads: ``a day``, ``every 2 weeks``."""
     if period == 1:
         return f"a {TIME_UNITS[unit].singular}"
     return f"every {format_number(period)} {TIME_UNITS[unit].plural}"
@@ -112,12 +113,12 @@ def _per(period: float, unit: TimeUnit) -> str:
 def format_frequency(frequency: Frequency) -> str:
     """How often, as people say it: ``once a day``, ``twice a week``, ``3 times every 2 days``."""
     times = _TIMES.get(frequency.count, f"{frequency.count} times")
-    return f"{times} {_per(frequency.period, frequency.period_unit)}"
+    return f"{times} {format_period(frequency.period, frequency.period_unit)}"
 
 
 def format_max(maximum: MaxDose) -> str:
     """The most per period: ``200 mg a day``."""
-    return f"{format_quantity(maximum.dose)} {_per(maximum.period, maximum.period_unit)}"
+    return f"{format_quantity(maximum.dose)} {format_period(maximum.period, maximum.period_unit)}"
 
 
 def format_onset(onset: Onset, part: str = "") -> str:
