@@ -6,9 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
+import msgspec
 from msgspec import Meta
 
 from schema.base import HttpUrl, Model, NonEmptyStr, Slug
+from schema.plausibility import ValueWarning, with_warnings
 from schema.sections import Section, ensure_unique_keys
 
 Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
@@ -98,6 +100,10 @@ class Draft(Model, frozen=True):
     review: Review | None = None
     rejection_reason: str | None = None
     scheduled_at: datetime | None = None
+    # Read-only, derived from the sections each time the draft is read: doses above the
+    # plausible bound of their unit, for the editor and the reviewer.
+    warnings: list[ValueWarning] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
+        with_warnings(self, self.sections)

@@ -84,8 +84,18 @@ def _read(name: str, field_type: mi.Type, path: str, form: Mapping[str, Any]) ->
     return text, True
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+\s*$")
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3},\d{3}\s*$")
+
+
 def _number(field_type: mi.Type, text: str) -> Any:
-    """The number typed, or the text itself so that validation names the field."""
+    """The number typed, or the text itself so that validation names the field.
+
+    A decimal comma reads as a decimal point (``0,9`` is 0.9), except where it could as well
+    separate thousands (``1,000``): that is left as text, so the form asks for a number.
+    """
+    if _DECIMAL_COMMA.match(text) and not _THOUSANDS.match(text):
+        text = text.replace(",", ".")
     try:
         number = float(text)
     except ValueError:
