@@ -17,7 +17,6 @@ from schema.dosing import DoseRange, Quantity
 from schema.sections import Section, TherapyTypesSection
 from schema.units import DOSE_UNITS
 
-
 # A range whose top is ten times its bottom is more often a slipped decimal point than dosing.
 SPREAD_LIMIT = 10
 

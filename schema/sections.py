@@ -38,6 +38,14 @@ from schema.vocabulary import (
 )
 
 Note = Annotated[str, Meta(max_length=300)]
+DerivedCoding = Annotated[
+    Coding | None,
+    Meta(
+        description="Read-only: the SNOMED CT coding of the key beside it; any value sent "
+        "is replaced.",
+        extra_json_schema={"readOnly": True},
+    ),
+]
 
 
 class TitledItem(Model, frozen=True):
@@ -66,9 +74,9 @@ class Therapy(Model, frozen=True):
     schedule: NonEmptyStr | None = None
     onset: NonEmptyStr | None = None
     setting: NonEmptyStr | None = None
-    route_coding: Coding | None = None
+    route_coding: DerivedCoding = None
     form: DoseForm | None = None
-    form_coding: Coding | None = None
+    form_coding: DerivedCoding = None
     frequency: Frequency | None = None
     course: DurationRange | None = None
     onset_time: Onset | None = None
