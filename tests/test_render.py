@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -590,3 +591,43 @@ def test_render_email_text_is_the_text_render_with_a_link_to_the_page(article: A
     text = render_email_text(article, web_url=WEB_URL)
 
     assert text == render_text(article).rstrip() + f"\n\nRead online: {WEB_URL}\n"
+
+
+# The second wave's kinds, from the SSRI fixture (test data, not medical advice) ------------
+
+
+@pytest.fixture
+def ssri() -> Article:
+    """The SSRI fixture article as published content."""
+    created = json.loads(
+        (Path(__file__).parent / "fixtures" / "ssri-tablets-test-data.json").read_text()
+    )
+    return make_article(sections=created["sections"])
+
+
+def test_render_text_writes_interactions_warnings_bands_and_phases(ssri: Article) -> None:
+    text = collapse(render_text(ssri, width=200))
+
+    for line in [
+        "- Monoamine oxidase inhibitors (MAOIs) (High severity) Taken together",
+        "- Suicidal thoughts in young adults (High severity)",
+        "- Nausea (very common: 1 in 10 or more)",
+        "- Serotonin syndrome (rare: 1 in 10,000 to 1 in 1,000; serious)",
+        "- Can I stop suddenly? No: the dose is tapered.",
+        "Schedule: 50 mg once a day for 1 week, then 50\u2013200 mg once a day",
+        "Form: Film-coated tablet",
+        "Maximum: 200 mg a day",
+        "Treatment starts at 50 mg once a day for 1 week",
+    ]:
+        assert line in text, line
+    assert "{" not in text
+
+
+def test_render_web_lists_therapy_facts_and_labelled_items(ssri: Article) -> None:
+    html = render_web(ssri, base_url=BASE_URL)
+
+    assert (
+        '<ul class="facts"><li>Form: Film-coated tablet</li><li>Maximum: 200 mg a day</li>' in html
+    )
+    assert "<li><strong>Taking an MAOI now or in the last two weeks</strong><p>" in html
+    assert "<td>Oral</td><td>50\u2013200 mg</td>" in html

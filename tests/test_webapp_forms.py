@@ -193,3 +193,39 @@ def test_article_fields_use_the_same_generator() -> None:
     assert [leaf.kind for leaf in leaves(form)] == ["text", "textarea", "textarea", "textarea"]
     assert to_struct(ArticleFields, read_form(ArticleFields, posted(form))) == fields
     assert struct_info(ArticleFields).fields[0].name == "title"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("0,9", 0.9), ("0.9", 0.9), ("1,25", 1.25), (",5", 0.5)],
+    ids=["decimal-comma", "decimal-point", "two-decimals", "leading-comma"],
+)
+def test_a_decimal_comma_reads_as_a_decimal_point(typed: str, stored: float) -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    data = read_form(TherapyTypesSection, posted(form, **{"therapies[0].dose.max": typed}))
+
+    therapies = to_struct(TherapyTypesSection, data, key=section.key)
+
+    assert isinstance(therapies, TherapyTypesSection)
+    dose = therapies.therapies[0].dose
+    assert dose is not None and dose.max == stored
+
+
+def test_a_comma_that_may_separate_thousands_is_asked_about() -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    data = read_form(TherapyTypesSection, posted(form, **{"therapies[0].dose.max": "1,000"}))
+
+    with pytest.raises(Invalid) as raised:
+        to_struct(TherapyTypesSection, data, key=section.key)
+
+    assert errors_by_field(raised.value.errors) == {"therapies[0].dose.max": "Enter a number"}
+
+
+def test_forms_offer_every_section_kind_and_vocabulary_labels() -> None:
+    kinds = {struct_info(cls).tag for cls in SECTION_TYPES}
+    assert {"contraindications", "interactions", "warnings", "faq"} <= kinds
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    assert ("lozenge", "Lozenge") in find(form, "therapies[2].form").options

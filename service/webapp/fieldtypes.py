@@ -61,6 +61,17 @@ def struct_info(cls: type[Any]) -> mi.StructType:
     return info
 
 
+def editable_fields(info: mi.StructType) -> list[mi.Field]:
+    """The fields a person fills in: read-only ones (derived codings) are the model's to set."""
+    return [
+        f
+        for f in info.fields
+        if not (
+            isinstance(f.type, mi.Metadata) and (f.type.extra_json_schema or {}).get("readOnly")
+        )
+    ]
+
+
 def widget_for(name: str, field_type: mi.Type) -> Widget:
     """The widget of a field: optional unions unwrapped, ``Annotated`` metadata as help text."""
     hint = ""

@@ -15,7 +15,16 @@ import msgspec
 import msgspec.inspect as mi
 
 from service.errors import FieldError
-from service.webapp.fieldtypes import blank, choices, join, split, struct_info, type_at, widget_for
+from service.webapp.fieldtypes import (
+    blank,
+    choices,
+    editable_fields,
+    join,
+    split,
+    struct_info,
+    type_at,
+    widget_for,
+)
 
 T = TypeVar("T")
 OP_FIELD = "_op"
@@ -34,7 +43,7 @@ def read_form(cls: type[Any], form: Mapping[str, Any]) -> dict[str, Any]:
 
 def _read_struct(info: mi.StructType, path: str, form: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in info.fields:
+    for field in editable_fields(info):
         value, present = _read(field.name, field.type, join(path, field.name), form)
         if present or field.required:
             data[field.name] = value

@@ -16,7 +16,7 @@ import msgspec.inspect as mi
 from schema.units import DOSE_UNITS, TIME_UNITS
 from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
-from service.webapp.fieldtypes import choices, join, struct_info, widget_for
+from service.webapp.fieldtypes import choices, editable_fields, join, struct_info, widget_for
 
 # Labels people read where a field's name alone would be terse.
 _LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
@@ -88,7 +88,7 @@ def build_form(
     root = Node(kind="group", name="", label="", error=errors.get("", ""))
     root.children = [
         _node(f.name, f.type, f.name, data.get(f.name), f.required, errors, focus)
-        for f in info.fields
+        for f in editable_fields(info)
         if f.name not in skip and f.name != info.tag_field
     ]
     if focus:
@@ -137,7 +137,7 @@ def _node(
                 errors,
                 focus,
             )
-            for f in widget.type.fields
+            for f in editable_fields(widget.type)
         ]
         if widget.is_optional:
             node.hint = node.hint or "Optional: leave every field empty for none."
