@@ -19,10 +19,9 @@ from service.edge.ratelimit import RateLimiter, RateLimitLayer
 from service.edge.replay import Edge, ResponseCache
 from service.edge.requestid import RequestIdLayer
 from service.edge.requeststats import RequestStats
+from service.edge.routes import REPLAYED_PREFIXES
 from service.store.db import ContentDB
 from service.store.stats import content_counts
-
-PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed", "/v1/schema")
 
 
 class ContentApp(Litestar):
@@ -59,4 +58,4 @@ def install_layers(
         inner, stats, lambda: content_counts(db), lambda: (cache.hits, cache.misses)
     )
     app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
-    app.edge = Edge(cache, PUBLIC_PREFIXES, stats, limiter)
+    app.edge = Edge(cache, REPLAYED_PREFIXES, stats, limiter)
