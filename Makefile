@@ -35,10 +35,11 @@ run: $(STAMP) ## Serve on http://$(HOST):$(PORT) (creates and seeds $(CONTENT_DB
 test: $(STAMP) browser ## Run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) ## ruff, mypy and the import contracts (the layers)
 	$(BIN)/ruff check service schema seed tests bench
 	$(BIN)/ruff format --check service schema seed tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 seed: $(STAMP) ## Create $(CONTENT_DB) if needed and load the seed article (idempotent)
 	$(BIN)/python -m service seed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -157,3 +158,14 @@ class WebhookDeliveryPage(Model, frozen=True):
 
     deliveries: list[WebhookDelivery]
     next_before: int | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """The publish event a delivery carries, as the payload needs it."""
+
+    type: WebhookEventType
+    article: str
+    revision: int | None
+    sections_changed: list[str]
+    at: datetime

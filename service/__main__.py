@@ -9,8 +9,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from schema.admin import Role
 from schema.export import content_json_schema_bytes
 from seed.loader import load_seed
 from service.config import Settings
@@ -41,16 +42,15 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tokens(args: argparse.Namespace, settings: Settings) -> int:
-    # Imported here: the auth module pulls in Litestar, which the other commands do not need.
+    from service.editorial import tokens
     from service.errors import InvalidInput
-    from service.handlers import auth
 
     db = ContentDB(settings.content_db)
     prepare_database(db)
     try:
         if args.tokens_command == "create":
             try:
-                token = auth.issue_token(db, args.name, args.role)
+                token = tokens.issue_token(db, args.name, args.role)
             except InvalidInput as error:
                 print(error.detail, file=sys.stderr)
                 return 2
@@ -58,14 +58,14 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             print(f"token for {args.name} as {args.role}; shown only now", file=sys.stderr)
         elif args.tokens_command == "list":
             print(f"{'id':>4}  {'name':<24} {'role':<9} {'created':<20} status")
-            for info in auth.list_tokens(db, include_revoked=args.all):
+            for info in tokens.list_tokens(db, include_revoked=args.all):
                 status = "active" if info.revoked_at is None else f"revoked {info.revoked_at:%F}"
                 print(
                     f"{info.id:>4}  {info.name:<24} {info.role:<9} "
                     f"{info.created_at:%Y-%m-%d %H:%M:%S} {status}"
                 )
         else:
-            count = auth.revoke_tokens(db, args.name, args.role)
+            count = tokens.revoke_tokens(db, args.name, args.role)
             print(f"revoked {count} token(s) of {args.name}", file=sys.stderr)
             return 0 if count else 1
     finally:
@@ -125,12 +125,12 @@ def _add_token_commands(commands: Any) -> None:
     actions = tokens.add_subparsers(dest="tokens_command", required=True)
     create = actions.add_parser("create", help="make a token; prints it alone on stdout, once")
     create.add_argument("--name", required=True, help="the person it belongs to")
-    create.add_argument("--role", required=True, choices=["editor", "reviewer", "admin"])
+    create.add_argument("--role", required=True, choices=get_args(Role))
     listing = actions.add_parser("list", help="list active tokens (never the tokens themselves)")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     revoke = actions.add_parser("revoke", help="revoke every active token of a name")
     revoke.add_argument("name", help="whose tokens to revoke")
-    revoke.add_argument("--role", choices=["editor", "reviewer", "admin"], help="only this role")
+    revoke.add_argument("--role", choices=get_args(Role), help="only this role")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ from service.edge.logs import configure_logging
 from service.edge.replay import ResponseCache
 from service.jobs.dispatcher import Dispatcher
 from service.jobs.scheduler import Scheduler
-from service.startup import prepare_database
+from service.startup import openapi_examples, prepare_database
 from service.store.db import ContentDB
 from service.webapp import template_config, webapp_router
 
@@ -87,6 +87,8 @@ def create_app(settings: Settings) -> Litestar:
         before_request=refine_before_docs,
         debug=False,
     )
-    app.state.update({"db": db, "cache": cache, "settings": settings})
+    app.state.update(
+        {"db": db, "cache": cache, "settings": settings, "openapi_examples": openapi_examples}
+    )
     install_layers(app, db=db, cache=cache, settings=settings)
     return app

@@ -1,4 +1,4 @@
-"""The one hierarchy of domain errors; ``http`` maps each to problem+json."""
+"""The one hierarchy of domain errors; ``service.api.problems`` maps each to problem+json."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class DomainError(Exception):
 
     status = 400
     title = "Bad request"
+    headers: dict[str, str] = {}  # noqa: RUF012 - read-only per class: headers of the answer
 
     def __init__(self, detail: str, *, errors: tuple[FieldError, ...] = ()) -> None:
         super().__init__(detail)
@@ -37,6 +38,7 @@ class Unauthorized(DomainError):
 
     status = 401
     title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="admin"'}  # noqa: RUF012
 
 
 class Forbidden(DomainError):

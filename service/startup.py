@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from schema.article import Article
+from seed.data import load_seed_article
 from seed.loader import load_seed
 from service.store.db import ContentDB
 from service.store.migrations import migrate
@@ -13,3 +20,22 @@ def prepare_database(db: ContentDB) -> None:
     migrate(db)
     if was_missing:
         load_seed(db)
+
+
+def openapi_examples() -> dict[tuple[str, str], Any]:
+    """The spec's examples: the seed article as the public API serves it (Markdown format)."""
+    seed = load_seed_article()
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    article = Article(
+        slug=seed.slug,
+        title=seed.fields.title,
+        summary=seed.fields.summary,
+        hero_image=seed.fields.hero_image,
+        revision=1,
+        published_at=at,
+        updated_at=at,
+        review=seed.review,
+        disclaimer=seed.fields.disclaimer,
+        sections=seed.sections,
+    )
+    return {("/v1/articles/{slug}", "get"): msgspec.to_builtins(article)}

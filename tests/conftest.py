@@ -13,7 +13,7 @@ from schema.admin import Role
 from seed.loader import load_seed
 from service.app import create_app
 from service.config import Settings
-from service.handlers.auth import issue_token
+from service.editorial.tokens import issue_token
 from service.store.db import ContentDB
 from service.store.migrations import migrate
 

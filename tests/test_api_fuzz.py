@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schema.admin import Role
 from service.app import create_app
 from service.config import Settings
-from service.handlers.auth import issue_token
+from service.editorial.tokens import issue_token
 from service.store.db import ContentDB
 
 MAX_EXAMPLES = 12

@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from schema.admin import Role
 from service.app import create_app
 from service.config import Settings
+from service.editorial import tokens
 from service.handlers import auth
 from service.store.db import ContentDB
 from tests.conftest import SLUG, Headers
@@ -75,14 +76,14 @@ def test_token_is_prefixed_random_and_stored_only_as_its_hash(
 ) -> None:
     db = ContentDB(settings.content_db)
     try:
-        token = auth.issue_token(db, "Erin Editor", "editor")
+        token = tokens.issue_token(db, "Erin Editor", "editor")
         stored = db.conn.execute("SELECT token_hash FROM tokens").fetchall()
     finally:
         db.close()
     assert re.fullmatch(r"hc_[A-Za-z0-9_-]{43}", token)
-    assert stored == [(auth.hash_token(token),)]
+    assert stored == [(tokens.hash_token(token),)]
     assert token not in str(stored)
-    assert auth.new_token() != auth.new_token()
+    assert tokens.new_token() != tokens.new_token()
 
 
 @pytest.mark.parametrize(
@@ -115,8 +116,8 @@ def test_revoking_by_name_and_role_leaves_the_other_roles(
     as_reviewer = token_headers("Dana", "reviewer")
     db = ContentDB(settings.content_db)
     try:
-        assert auth.revoke_tokens(db, "Dana", "reviewer") == 1
-        assert auth.revoke_tokens(db, "Dana", "reviewer") == 0
+        assert tokens.revoke_tokens(db, "Dana", "reviewer") == 1
+        assert tokens.revoke_tokens(db, "Dana", "reviewer") == 0
     finally:
         db.close()
     url = f"/v1/admin/articles/{SLUG}/draft"
@@ -136,7 +137,7 @@ def test_admin_route_rejects_missing_revoked_and_wrong_role_tokens(
     revoked = token_headers("Rex Revoked", "admin")
     db = ContentDB(settings.content_db)
     try:
-        auth.revoke_tokens(db, "Rex Revoked")
+        tokens.revoke_tokens(db, "Rex Revoked")
     finally:
         db.close()
 

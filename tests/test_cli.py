@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from litestar.exceptions import NotAuthorizedException
 
 from service.__main__ import main
-from service.handlers.auth import authenticate
+from service.editorial.tokens import authenticate
+from service.errors import Unauthorized
 from service.store.db import ContentDB
 
 
@@ -80,7 +80,7 @@ def test_revoke_by_name_optionally_narrowed_by_role(
     db = ContentDB(content_db)
     try:
         assert authenticate(db, f"Bearer {as_editor}").role == "editor"
-        with pytest.raises(NotAuthorizedException, match="revoked"):
+        with pytest.raises(Unauthorized, match="revoked"):
             authenticate(db, f"Bearer {as_reviewer}")
     finally:
         db.close()

@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from schema.article import Review, Reviewer, Revision
+from schema.changes import ArticleChange
 from schema.sections import (
     ExplainerSection,
     SafetySection,
@@ -22,7 +23,6 @@ from seed.data import load_seed_article
 from service.channels.digest import build_digest, describe_change, describe_section_change
 from service.channels.digest.newsletter import escape_markdown
 from service.channels.render import markdown_to_text
-from service.store.feed import ArticleChange
 
 BASE_URL = "https://api.example.com"
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

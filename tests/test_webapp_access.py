@@ -13,7 +13,7 @@ from schema.admin import Role
 from service.config import Settings
 from service.editorial import drafts
 from service.editorial.actor import Actor
-from service.handlers.auth import revoke_tokens
+from service.editorial.tokens import revoke_tokens
 from service.store.db import ContentDB
 from tests.conftest import ADMIN, EDITOR, REVIEWER, SLUG
 from tests.webapp_client import (

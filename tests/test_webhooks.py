@@ -20,8 +20,8 @@ from service.channels.webhook_signature import WebhookVerificationError, verify
 from service.config import Settings
 from service.editorial import live
 from service.editorial.actor import Actor
+from service.editorial.tokens import issue_token
 from service.editorial.webhook_targets import is_public_address
-from service.handlers.auth import issue_token
 from service.store import content
 from service.store import webhooks as store
 from service.store.codec import utc_now

@@ -22,10 +22,10 @@ import pytest
 
 from schema.api import ChangeAction
 from schema.webhooks import WEBHOOK_EVENT_TYPES, WebhookEventType
+from service.channels.webhook_payload import new_secret
 from service.channels.webhook_signature import verify
 from service.config import Settings
 from service.jobs.dispatcher import JITTER, Dispatcher, next_step
-from service.jobs.webhook_payload import new_secret
 from service.store import content, outbox
 from service.store import webhooks as store
 from service.store.codec import format_time, utc_now

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from service.channels import webhook_signature as verify_module
+from service.channels.webhook_payload import new_secret, signed_headers
 from service.channels.webhook_signature import WebhookVerificationError, sign, verify
-from service.jobs.webhook_payload import new_secret, signed_headers
 
 NOW = 1_800_000_000
 BODY = b'{"type":"article.published","data":{"article":"a","revision":2}}'

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-import msgspec
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 
 from schema.api import Problem
-from schema.article import Article
-from seed.data import load_seed_article
 from service.api.problems import PROBLEM_JSON
 
 CONDITIONAL_GET_HEADERS = [
@@ -79,26 +74,6 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
-
-
-@cache
-def example_article() -> Any:
-    """The seed article as it is served (Markdown format), for the spec's examples."""
-    seed = load_seed_article()
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    article = Article(
-        slug=seed.slug,
-        title=seed.fields.title,
-        summary=seed.fields.summary,
-        hero_image=seed.fields.hero_image,
-        revision=1,
-        published_at=at,
-        updated_at=at,
-        review=seed.review,
-        disclaimer=seed.fields.disclaimer,
-        sections=seed.sections,
-    )
-    return msgspec.to_builtins(article)
 
 
 def media_response(media_type: str, description: str, example: str | None = None) -> ResponseSpec:

@@ -8,6 +8,7 @@ Struct forbids unknown fields. Done once, on the spec Litestar caches, when it i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -17,6 +18,8 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from schema.base import Model
 
 REF_TEMPLATE = "#/components/schemas/{name}"
+# (path, method) -> the example body of its 200 JSON response.
+OperationExamples = dict[tuple[str, str], Any]
 
 
 def _struct_types() -> dict[str, type[Model]]:
@@ -46,7 +49,18 @@ def refine_openapi(app: Litestar) -> dict[str, Any]:
     _, generated = msgspec.json.schema_components(named, ref_template=REF_TEMPLATE)
     _close_objects(generated, types)
     components.update(generated)
+    _add_examples(spec, app.state.get("openapi_examples"))
     return spec
+
+
+def _add_examples(spec: dict[str, Any], provide: Callable[[], OperationExamples] | None) -> None:
+    """Put the entry point's examples (built from the seed, which this layer may not import)
+    into the 200 JSON responses of the operations they name."""
+    if provide is None:
+        return
+    for (path, method), value in provide().items():
+        response = spec["paths"][path][method]["responses"]["200"]
+        response["content"]["application/json"]["examples"] = {"seed": {"value": value}}
 
 
 async def refine_before_docs(request: Request[Any, Any, Any]) -> None:

@@ -74,7 +74,12 @@ def problem_response(
 
 def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
     return problem_response(
-        request, status=exc.status, title=exc.title, detail=exc.detail, errors=exc.errors
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers or None,
     )
 
 

@@ -23,11 +23,11 @@ from schema.webhooks import (
     WebhookList,
     WebhookPatch,
 )
+from service.channels.webhook_payload import build_event, new_secret
 from service.config import Settings
 from service.editorial import webhook_targets as targets
 from service.editorial.actor import Actor, record
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
-from service.jobs.webhook_payload import build_event, new_secret
 from service.store import webhooks as store
 from service.store.codec import utc_now
 from service.store.db import ContentDB

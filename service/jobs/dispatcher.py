@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from service.channels.webhook_payload import build_event, encode_event, signed_headers
 from service.config import Settings
 from service.editorial import webhook_targets as targets
 from service.jobs import leases
-from service.jobs.webhook_payload import build_event, encode_event, signed_headers
 from service.store import outbox
 from service.store.codec import utc_now
 from service.store.db import ContentDB

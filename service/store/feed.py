@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from schema.api import ChangeAction, ChangeEvent
+from schema.api import ChangeEvent
 from schema.article import Revision
+from schema.changes import ArticleChange
 from service.store.codec import decode_str_list, encode_cursor, parse_time
 from service.store.content import get_revision
 from service.store.db import ContentDB
@@ -20,30 +20,6 @@ class EventWithPrevious:
 
     event: ChangeEvent
     previous_revision: int | None
-
-
-@dataclass(frozen=True)
-class ArticleChange:
-    """One article's change over a run of publish events: the live revision before and after.
-
-    ``before`` is None when the article was not live (a first publish); ``after`` is None when
-    the run ends with it withdrawn. ``action``, ``at`` and ``cursor`` are the last event's.
-    """
-
-    slug: str
-    action: ChangeAction
-    at: datetime
-    cursor: str
-    before: Revision | None
-    after: Revision | None
-
-    @property
-    def shown(self) -> Revision:
-        """The revision that describes the article now (the last live one when withdrawn)."""
-        revision = self.after or self.before
-        if revision is None:
-            raise ValueError(f"a change of {self.slug!r} needs a revision before or after")
-        return revision
 
 
 # Each event's predecessor comes from the article's whole history, not just the page asked for.

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from schema.webhooks import EventRecord
 from service.store.codec import format_time, parse_time
-from service.store.webhooks import EventRecord, event_record
+from service.store.webhooks import event_record
 
 Outcome = Literal["delivered", "retry", "failed"]
 _HEADS = (

@@ -16,7 +16,13 @@ from typing import cast
 import msgspec
 
 from schema.api import ChangeAction
-from schema.webhooks import Webhook, WebhookAttempt, WebhookDeliveryState, WebhookEventType
+from schema.webhooks import (
+    EventRecord,
+    Webhook,
+    WebhookAttempt,
+    WebhookDeliveryState,
+    WebhookEventType,
+)
 from service.store.codec import decode_str_list, encode_json, format_time, parse_time
 
 EVENT_TYPE_OF: dict[ChangeAction, WebhookEventType] = {
@@ -25,17 +31,6 @@ EVENT_TYPE_OF: dict[ChangeAction, WebhookEventType] = {
     "rolled_back": "article.rolled_back",
 }
 _decode_events = msgspec.json.Decoder(list[WebhookEventType]).decode
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """The publish event a delivery carries, as the payload needs it."""
-
-    type: WebhookEventType
-    article: str
-    revision: int | None
-    sections_changed: list[str]
-    at: datetime
 
 
 @dataclass(frozen=True)

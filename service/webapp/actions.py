@@ -14,11 +14,11 @@ from litestar import Controller, Request, Response, post
 
 from schema.admin import RejectRequest
 from schema.api import ArticlePatch
-from service.api.admin.common import Db, Key, Slug, Who
 from service.editorial import drafts, history, live, review
 from service.editorial.versions import draft_etag
 from service.errors import FieldError, InvalidInput
 from service.handlers.auth import EDITORS, REVIEWERS
+from service.handlers.params import Db, Key, Slug, Who
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
 from service.webapp.views import article_url, page, see_other
 

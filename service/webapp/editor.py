@@ -19,7 +19,6 @@ from schema.api import ArticlePatch
 from schema.article import ArticleFields, Draft
 from schema.base import SectionKey
 from schema.sections import SECTION_TYPES, Section
-from service.api.admin.common import Db, Key, Slug, Who
 from service.channels.diff import diff_content
 from service.channels.render import markdown_to_html
 from service.editorial import drafts
@@ -27,6 +26,7 @@ from service.editorial.actor import Actor
 from service.editorial.versions import draft_etag
 from service.errors import InvalidInput, NotFound, PreconditionFailed
 from service.handlers.auth import EDITORS
+from service.handlers.params import Db, Key, Slug, Who
 from service.store.db import ContentDB
 from service.webapp.fieldtypes import blank, struct_info
 from service.webapp.formdata import (

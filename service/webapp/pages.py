@@ -12,13 +12,13 @@ from litestar.response import Template
 
 from schema.article import Article, Draft, DraftState, Review, Reviewer
 from schema.sections import SECTION_TYPES
-from service.api.admin.common import Db, Number, Slug, Who
 from service.channels.render import article_web_url, render_email, render_text, render_web
 from service.config import Settings
 from service.delivery.reads import get_live
 from service.editorial import drafts, history
 from service.editorial.versions import draft_etag
 from service.handlers.auth import ADMINS, READERS
+from service.handlers.params import Db, Number, Slug, Who
 from service.store import overview
 from service.webapp.fieldtypes import struct_info
 from service.webapp.views import page

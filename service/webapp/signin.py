@@ -6,9 +6,10 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
 
-from service.handlers.auth import READERS, authenticate
+from service.editorial.tokens import authenticate
+from service.errors import Unauthorized
+from service.handlers.auth import READERS
 from service.store.db import ContentDB
 from service.webapp.access import WebAccess
 from service.webapp.csrf import CSRF_FIELD, SIGN_IN_COOKIE, new_csrf_token, tokens_match
@@ -97,7 +98,7 @@ class SignInController(Controller):
         token = str(form.get("token", "")).strip()
         try:
             principal = authenticate(db, f"Bearer {token}")
-        except NotAuthorizedException:
+        except Unauthorized:
             return self._form(request, status=400, error="That token is not known or was revoked.")
         signer = web_access.signer
         claims: SessionClaims = signer.issue(principal.token_id, principal.name, principal.role)

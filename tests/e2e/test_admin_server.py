@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from schema.admin import Role
-from service.handlers.auth import issue_token
+from service.editorial.tokens import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import running_server

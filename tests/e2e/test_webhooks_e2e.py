@@ -17,7 +17,7 @@ import httpx
 
 from schema.admin import Role
 from service.channels.webhook_signature import verify
-from service.handlers.auth import issue_token
+from service.editorial.tokens import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import GRANIAN, ROOT, free_port, running_server, wait_until_ready

@@ -6,20 +6,12 @@ from typing import Annotated
 
 from litestar import Response
 from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency
 from litestar.openapi.spec import SecurityRequirement
-from litestar.params import Body, BodyKwarg, HeaderParameter, PathParameter
+from litestar.params import Body, BodyKwarg, HeaderParameter
 
 from schema.article import Draft
-from service.editorial.actor import Actor
 from service.editorial.versions import draft_etag
-from service.store.db import ContentDB
 
-Db = NamedDependency[ContentDB]
-Who = NamedDependency[Actor]
-Slug = Annotated[str, PathParameter(description="The article's slug.", max_length=120)]
-Key = Annotated[str, PathParameter(description="The section's key.", max_length=64)]
-Number = Annotated[int, PathParameter(description="A revision number.", ge=1, le=1_000_000)]
 IfMatch = Annotated[
     str | None,
     HeaderParameter(

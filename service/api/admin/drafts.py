@@ -10,20 +10,11 @@ from schema.admin import ContentDiff
 from schema.api import ArticleCreate, ArticlePatch
 from schema.article import Draft
 from schema.sections import Section
-from service.api.admin.common import (
-    ETAG_HEADER,
-    LOCATION_HEADER,
-    Db,
-    IfMatch,
-    Key,
-    Slug,
-    Who,
-    body,
-    draft_response,
-)
+from service.api.admin.common import ETAG_HEADER, LOCATION_HEADER, IfMatch, body, draft_response
 from service.api.admin.docs import also, problems
 from service.editorial import drafts, history
 from service.handlers.auth import EDITORS, READERS
+from service.handlers.params import Db, Key, Slug, Who
 
 _WRITE_PROBLEMS = (400, 401, 403, 404, 412, 413, 428)
 

@@ -9,10 +9,10 @@ from litestar.params import QueryParameter
 
 from schema.admin import AuditPage, ContentDiff, RevisionList
 from schema.article import Revision
-from service.api.admin.common import Db, Number, Slug
 from service.api.admin.docs import problems
 from service.editorial import history
 from service.handlers.auth import ADMINS, READERS
+from service.handlers.params import Db, Number, Slug
 
 Against = Annotated[
     int | None,

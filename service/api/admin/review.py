@@ -8,10 +8,11 @@ from litestar import Controller, Response, post
 
 from schema.admin import ApproveRequest, LiveChange, PublishRequest, RejectRequest, RollbackRequest
 from schema.article import Draft
-from service.api.admin.common import ETAG_HEADER, Db, IfMatch, Slug, Who, body, draft_response
+from service.api.admin.common import ETAG_HEADER, IfMatch, body, draft_response
 from service.api.admin.docs import OptionalBodyOperation, also, problems
 from service.editorial import live, review
 from service.handlers.auth import EDITORS, REVIEWERS
+from service.handlers.params import Db, Slug, Who
 
 
 class ReviewController(Controller):

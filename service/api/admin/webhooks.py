@@ -34,12 +34,13 @@ from schema.webhooks import (
     WebhookPatch,
     WebhookRotate,
 )
-from service.api.admin.common import LOCATION_HEADER, Db, Who, body
+from service.api.admin.common import LOCATION_HEADER, body
 from service.api.admin.docs import OptionalBodyOperation, also, problems
 from service.config import Settings
 from service.editorial import webhooks as subscriptions
 from service.editorial.webhooks import MAX_DELIVERY_PAGE
 from service.handlers.auth import ADMINS
+from service.handlers.params import Db, Who
 
 MAX_ID = 2**53 - 1  # beyond this an id cannot come from here (and SQLite would overflow)
 Config = NamedDependency[Settings]

@@ -8,9 +8,9 @@ from typing import Final
 
 from feedgen.feed import FeedGenerator
 
+from schema.changes import ArticleChange
 from service.channels.digest.changes import changed_keys, describe_change
 from service.channels.render import article_web_url
-from service.store.feed import ArticleChange
 
 FEED_TITLE: Final = "Health content updates"
 FEED_AUTHOR: Final = "Health content API"

@@ -13,6 +13,7 @@ from typing import Final
 import msgspec
 
 from schema.article import ArticleFields
+from schema.changes import ArticleChange
 from schema.sections import (
     BenefitsSection,
     CandidacySection,
@@ -25,7 +26,6 @@ from schema.sections import (
     WhatToExpectSection,
 )
 from service.channels.diff import changed_section_keys
-from service.store.feed import ArticleChange
 
 ROUTE_SHORT: Final = {
     "intravenous": "IV",

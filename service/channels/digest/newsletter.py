@@ -14,10 +14,10 @@ from typing import Final
 
 from schema.api import NewsletterDigest, NewsletterItem
 from schema.article import Article
+from schema.changes import ArticleChange
 from schema.sections import IntroSection
 from service.channels.digest.changes import changed_keys, describe_change
 from service.channels.render import article_web_url, render_email, render_email_text
-from service.store.feed import ArticleChange
 
 EMPTY_SUBJECT: Final = "No changes"
 EMPTY_LINE: Final = "Nothing has changed since your last digest."

@@ -7,9 +7,8 @@ import secrets
 
 import msgspec
 
-from schema.webhooks import WebhookEvent, WebhookEventData
+from schema.webhooks import EventRecord, WebhookEvent, WebhookEventData
 from service.channels.webhook_signature import SECRET_PREFIX, sign
-from service.store.webhooks import EventRecord
 
 SECRET_BYTES = 32
 USER_AGENT = "health-content-api-webhooks/1"
