@@ -117,7 +117,7 @@ class PublicController(Controller):
         request: Request[Any, Any, Any],
         db: Db,
         cache: Cache,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
         offset: Offset = 0,
     ) -> Response[bytes]:
         """Published articles with their review record; drafts never appear."""
@@ -173,7 +173,7 @@ class PublicController(Controller):
         db: Db,
         cache: Cache,
         since: Since = None,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
     ) -> Response[bytes]:
         """Publish, rollback and unpublish events with the section keys whose content changed."""
         return serve_prepared(request, cache, lambda: reads.changes_response(db, since, limit))
