@@ -9,6 +9,7 @@ tests/test_edge_routes.py checks the table against the app's own routes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,8 +80,12 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-def _prefixes(policies: set[Policy]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(row.prefix for row in ROUTES if row.policy in policies))
+def _prefixes(has: Callable[[Policy], bool]) -> tuple[str, ...]:
+    """The prefixes of the rows whose policy ``has`` it, without those another one covers."""
+    found = [row.prefix for row in ROUTES if has(row.policy)]
+    return tuple(
+        dict.fromkeys(p for p in found if not any(p != q and p.startswith(q) for q in found))
+    )
 
 
 def area_prefix(policy: Policy) -> str:
@@ -88,14 +93,19 @@ def area_prefix(policy: Policy) -> str:
     return next(row.template for row in ROUTES if row.is_area and row.policy == policy)
 
 
+def _rate_group_prefixes(group: str | None) -> tuple[str, ...]:
+    return _prefixes(lambda policy: policy.rate_group == group)
+
+
 # Derived once: the hot path does tuple ``startswith`` checks, never a loop over the rows.
-REPLAYED_PREFIXES = _prefixes({p for p in {row.policy for row in ROUTES} if p.is_replayed})
+REPLAYED_PREFIXES = _prefixes(lambda policy: policy.is_replayed)
 _RATE_GROUPS: tuple[tuple[tuple[str, ...], str | None], ...] = tuple(
-    (_prefixes({row.policy for row in ROUTES if row.policy.rate_group == group}), group)
+    (_rate_group_prefixes(group), group)
     for group in dict.fromkeys(row.policy.rate_group for row in ROUTES)
     if group != OTHER.rate_group
 )
-_ADMIN_CORS_PREFIXES = _prefixes({row.policy for row in ROUTES if row.policy.cors == "admin"})
+_OTHER_RATE_PREFIXES = tuple(prefix for prefixes, _ in _RATE_GROUPS for prefix in prefixes)
+_ADMIN_CORS_PREFIXES = _prefixes(lambda policy: policy.cors == "admin")
 _LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (row.pattern(), row.template) for row in ROUTES if not row.is_area
 )
@@ -103,6 +113,8 @@ _LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 def rate_group(path: str) -> str | None:
     """The token-bucket group of a path; None when it is never rate limited."""
+    if not path.startswith(_OTHER_RATE_PREFIXES):
+        return OTHER.rate_group  # the common case, a public read: one test
     for prefixes, group in _RATE_GROUPS:
         if path.startswith(prefixes):
             return group
