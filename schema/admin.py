@@ -9,6 +9,7 @@ from msgspec import Meta
 
 from schema.article import Review
 from schema.base import Model, Slug
+from schema.text import MULTI_LINE_PATTERN, NON_BLANK_PATTERN
 
 Role = Literal["editor", "reviewer", "admin"]
 LiveAction = Literal["published", "scheduled", "unpublished", "rolled_back"]
@@ -19,13 +20,15 @@ AwareDateTime = Annotated[datetime, Meta(tz=True, description="ISO-8601 with a U
 class ApproveRequest(Model, frozen=True):
     """Optional body of an approval: the reviewer's credentials for the byline."""
 
-    credentials: Annotated[str, Meta(max_length=300, examples=["MD, Psychiatry"])] = ""
+    credentials: Annotated[
+        str, Meta(max_length=300, pattern=MULTI_LINE_PATTERN, examples=["MD, Psychiatry"])
+    ] = ""
 
 
 class RejectRequest(Model, frozen=True):
     """Body of a rejection: why the draft goes back to its editors."""
 
-    reason: Annotated[str, Meta(min_length=1, max_length=2_000, pattern=r"^\s*\S[\s\S]*$")]
+    reason: Annotated[str, Meta(min_length=1, max_length=2_000, pattern=NON_BLANK_PATTERN)]
 
 
 class PublishRequest(Model, frozen=True):

@@ -6,13 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
+import msgspec
 from msgspec import Meta
 
-from schema.base import HttpUrl, Model, NonEmptyStr, Slug
+from schema.base import HttpUrl, Model, NonEmptyStr, Slug, plain_text
 from schema.sections import Section, ensure_unique_keys
 
-Summary = Annotated[str, Meta(min_length=1, max_length=1_000)]
-Disclaimer = Annotated[str, Meta(min_length=1, max_length=2_000)]
+Summary = Annotated[str, plain_text(1_000, min_length=1)]
+Disclaimer = Annotated[str, plain_text(2_000, min_length=1)]
 SectionList = Annotated[list[Section], Meta(max_length=100)]
 
 
@@ -20,7 +21,7 @@ class Reviewer(Model, frozen=True):
     """The person who signed a revision off, with their credentials."""
 
     name: NonEmptyStr
-    credentials: Annotated[str, Meta(max_length=300)] = ""
+    credentials: Annotated[str, plain_text(300)] = ""
 
 
 class Review(Model, frozen=True):
@@ -56,6 +57,32 @@ class Article(Model, frozen=True):
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
 
+    @classmethod
+    def from_fields(
+        cls,
+        slug: str,
+        fields: ArticleFields,
+        *,
+        revision: int,
+        published_at: datetime,
+        updated_at: datetime,
+        review: Review,
+        sections: list[Section],
+    ) -> Article:
+        """The article built from its editable fields: the one place they are spread out."""
+        return cls(
+            slug=slug,
+            title=fields.title,
+            summary=fields.summary,
+            hero_image=fields.hero_image,
+            revision=revision,
+            published_at=published_at,
+            updated_at=updated_at,
+            review=review,
+            disclaimer=fields.disclaimer,
+            sections=sections,
+        )
+
 
 class Revision(Model, frozen=True):
     """An immutable published revision: the content, its review, and how it came to be."""
@@ -81,11 +108,34 @@ class DraftState(StrEnum):
     APPROVED = "approved"
 
 
-class Draft(Model, frozen=True):
-    """The working draft of an article: what editors change and reviewers sign off."""
+def draft_state(review: Review | None, submitted_by: str | None) -> DraftState:
+    """Where a draft stands, from what it carries: a sign-off, else a submission, else neither."""
+    if review is not None:
+        return DraftState.APPROVED
+    if submitted_by is not None:
+        return DraftState.IN_REVIEW
+    return DraftState.DRAFT
+
+
+DerivedState = Annotated[
+    DraftState,
+    Meta(
+        description="Derived: `approved` once reviewed, `in_review` once submitted, else `draft`.",
+        extra_json_schema={"readOnly": True},
+    ),
+]
+
+
+class Draft(Model, frozen=True, kw_only=True):
+    """The working draft of an article: what editors change and reviewers sign off.
+
+    ``state`` is never set by hand: it follows from ``review`` and ``submitted_by`` (see
+    :func:`draft_state`) and is a field only so that it is part of the draft's JSON. The class
+    repeats ``kw_only`` so that ``state`` keeps its place in that JSON, ahead of required fields.
+    """
 
     article: Slug
-    state: DraftState
+    state: DerivedState = DraftState.DRAFT
     version: int
     base_revision: int | None
     fields: ArticleFields
@@ -100,3 +150,6 @@ class Draft(Model, frozen=True):
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
+        # Derived, so it cannot disagree with the review it follows from; frozen Structs allow
+        # this one write while they are being built.
+        msgspec.structs.force_setattr(self, "state", draft_state(self.review, self.submitted_by))

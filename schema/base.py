@@ -7,6 +7,8 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from schema.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
+
 
 class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """Base of every wire and content Struct.
@@ -46,8 +48,9 @@ NonEmptyStr = Annotated[
     Meta(
         min_length=1,
         max_length=300,
-        pattern=r"^\S(?:.*\S)?$",
-        description="A short single-line text without leading or trailing spaces.",
+        pattern=SINGLE_LINE_PATTERN,
+        description="A short single-line text without leading or trailing spaces or control "
+        "characters.",
     ),
 ]
 RichText = Annotated[
@@ -55,16 +58,27 @@ RichText = Annotated[
     Meta(
         min_length=1,
         max_length=20_000,
-        description="CommonMark Markdown in storage; rendered per the `format` query parameter.",
+        pattern=MULTI_LINE_PATTERN,
+        description="CommonMark Markdown in storage; rendered per the `format` query parameter. "
+        "No control characters but tab and line breaks.",
     ),
 ]
 OptionalRichText = Annotated[
     str,
     Meta(
         max_length=20_000,
-        description="CommonMark Markdown, may be empty; rendered per the `format` query parameter.",
+        pattern=MULTI_LINE_PATTERN,
+        description="CommonMark Markdown, may be empty; rendered per the `format` query parameter. "
+        "No control characters but tab and line breaks.",
     ),
 ]
+
+
+def plain_text(max_length: int, *, min_length: int = 0) -> Meta:
+    """The constraints of a multi-line plain text field: bounded, no control characters."""
+    return Meta(min_length=min_length, max_length=max_length, pattern=MULTI_LINE_PATTERN)
+
+
 HttpUrl = Annotated[
     str,
     Meta(

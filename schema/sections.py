@@ -15,6 +15,7 @@ from schema.base import (
     PositiveNumber,
     RichText,
     SectionKey,
+    plain_text,
 )
 
 Route = Literal["intravenous", "intramuscular", "sublingual", "intranasal"]
@@ -75,7 +76,7 @@ class SideEffect(Model, frozen=True):
     """A named side effect with an optional short qualifier."""
 
     name: NonEmptyStr
-    note: Annotated[str, Meta(max_length=300)] = ""
+    note: Annotated[str, plain_text(300)] = ""
 
 
 ItemList = Annotated[list[TitledItem], Meta(min_length=1, max_length=50)]

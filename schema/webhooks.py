@@ -10,6 +10,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from schema.base import Model, Slug
+from schema.text import MULTI_LINE_PATTERN
 
 WebhookEventType = Literal["article.published", "article.unpublished", "article.rolled_back"]
 WEBHOOK_EVENT_TYPES: tuple[WebhookEventType, ...] = (
@@ -38,7 +39,9 @@ WebhookEvents = Annotated[
     list[WebhookEventType],
     Meta(min_length=1, max_length=3, description="Event types to receive (duplicates ignored)."),
 ]
-WebhookDescription = Annotated[str, Meta(max_length=300, description="A note for people.")]
+WebhookDescription = Annotated[
+    str, Meta(max_length=300, pattern=MULTI_LINE_PATTERN, description="A note for people.")
+]
 
 
 class WebhookCreate(Model, frozen=True):

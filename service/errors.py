@@ -62,6 +62,13 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class UnsupportedMediaType(DomainError):
+    """A body sent as something other than JSON to a JSON endpoint."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
 class PreconditionFailed(DomainError):
     """``If-Match`` names a version that is no longer current."""
 

@@ -33,7 +33,7 @@ def revision_count(path: Path) -> int:
     """How many revisions a database file holds."""
     db = ContentDB(path)
     try:
-        return len(content.list_revisions(db, SLUG))
+        return len(content.list_revisions(db.conn, SLUG))
     finally:
         db.close()
 
@@ -51,7 +51,7 @@ def test_backup_while_writers_run_is_consistent(seeded_db: ContentDB, tmp_path: 
         writer.join()
     for copy in copies:
         assert integrity_check(copy) == "ok"
-        revisions = content.list_revisions(ContentDB(copy), SLUG)
+        revisions = content.list_revisions(ContentDB(copy).conn, SLUG)
         # A snapshot: every revision it holds is whole and numbered without gaps.
         assert [r.number for r in revisions] == list(range(len(revisions), 0, -1))
     assert revision_count(seeded_db.path) == 151
@@ -65,7 +65,7 @@ def test_restore_brings_the_backup_back(seeded_db: ContentDB, tmp_path: Path) ->
     assert revision_count(seeded_db.path) == 4
     restore_database(copy, seeded_db)
     assert revision_count(seeded_db.path) == 1
-    assert content.get_live_revision_number(seeded_db, SLUG) == 1
+    assert content.get_live_revision_number(seeded_db.conn, SLUG) == 1
     assert seeded_db.generation.current() != before_restore
 
 

@@ -64,7 +64,7 @@ def test_sigkill_during_publishing_loses_no_acknowledged_revision(seeded_db: Con
     for _ in range(KILLS):
         acknowledged.update(_run_and_kill(seeded_db.path, rng))
         assert seeded_db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        revisions = {r.number: r for r in content.list_revisions(seeded_db, SLUG)}
+        revisions = {r.number: r for r in content.list_revisions(seeded_db.conn, SLUG)}
         for number, body in acknowledged.items():
             assert number in revisions, f"acknowledged revision {number} was lost"
             assert revisions[number].sections[0].body == body  # type: ignore[union-attr]
@@ -72,5 +72,5 @@ def test_sigkill_during_publishing_loses_no_acknowledged_revision(seeded_db: Con
         assert all(len(r.sections) == 9 for r in revisions.values())
         events = seeded_db.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         assert events == len(revisions)
-        assert content.get_live_revision_number(seeded_db, SLUG) == max(revisions)
+        assert content.get_live_revision_number(seeded_db.conn, SLUG) == max(revisions)
     assert len(acknowledged) >= KILLS

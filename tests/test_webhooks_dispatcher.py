@@ -151,6 +151,25 @@ def test_delivers_a_signed_event_and_logs_the_attempt(
     asyncio.run(scenario())
 
 
+def test_delivery_bookkeeping_leaves_the_content_generation_alone(
+    seeded_db: ContentDB, settings: Settings
+) -> None:
+    # Each attempt commits a lease and a log row; announcing those as content changes would
+    # empty every worker's response cache once per attempt.
+    async def scenario() -> tuple[bytes, bytes]:
+        with Receiver(status=500) as receiver:
+            subscribe(seeded_db, receiver.url)
+            record_event(seeded_db)
+            before = seeded_db.generation.current()
+            async with running(Dispatcher(seeded_db, settings)):
+                await until(lambda: delivery_rows(seeded_db)[0]["state"] == "failed")
+            return before, seeded_db.generation.current()
+
+    before, after = asyncio.run(scenario())
+    assert len(attempt_rows(seeded_db)) == 1 + len(settings.webhook_retry_schedule)
+    assert after == before
+
+
 def test_a_commit_wakes_the_dispatcher_and_a_start_sends_what_is_pending(
     seeded_db: ContentDB, settings: Settings
 ) -> None:
@@ -271,7 +290,7 @@ def test_a_head_taken_by_another_worker_since_it_was_read_is_not_claimed_again(
         now = utc_now()
         seen, _ = outbox.due_heads(seeded_db.conn, now=now, busy=(), is_abandoned=lambda _: False)
         taken, _ = outbox.claim_due(
-            other.conn,
+            other,
             worker="other",
             now=now,
             lease_seconds=10,
@@ -282,9 +301,8 @@ def test_a_head_taken_by_another_worker_since_it_was_read_is_not_claimed_again(
     finally:
         other.close()
     assert [claim.delivery_id for claim in taken] == [head.delivery_id for head in seen]
-    stale = outbox.claim_heads(
-        seeded_db.conn, seen, worker="me", now=now, lease_seconds=10, limit=8
-    )
+    with seeded_db.write(is_content=False) as conn:
+        stale = outbox.claim_heads(conn, seen, worker="me", now=now, lease_seconds=10, limit=8)
     assert stale == []
     assert delivery_rows(seeded_db)[0]["lease_until"] is not None
     leased_by = seeded_db.conn.execute("SELECT leased_by FROM webhook_deliveries").fetchone()

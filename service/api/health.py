@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from schema.base import Model
 from service.errors import DomainError
 from service.store.db import ContentDB
-from service.store.migrations import MIGRATIONS, schema_version
+from service.store.migrations import MIGRATIONS, DatabaseUnavailable, check_schema_version
 
 
 class HealthStatus(Model, frozen=True, omit_defaults=True):
@@ -41,8 +39,8 @@ class HealthController(Controller):
     def readyz(self, db: NamedDependency[ContentDB]) -> HealthStatus:
         """The database answers and carries the expected schema."""
         try:
-            version = schema_version(db)
-        except sqlite3.Error as error:
+            version = check_schema_version(db)
+        except DatabaseUnavailable as error:
             raise NotReady(f"The database does not answer: {error}") from None
         if version != len(MIGRATIONS):
             raise NotReady(f"The database schema is at version {version}, not {len(MIGRATIONS)}.")

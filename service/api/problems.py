@@ -12,6 +12,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from schema.api import Problem, ProblemFieldError
+from schema.text import PATTERN_WORDS
 from service.errors import DomainError, FieldError, InvalidInput
 
 PROBLEM_JSON = "application/problem+json"
@@ -36,13 +37,21 @@ logger = logging.getLogger("service.api.problems")
 def field_errors_from_msgspec(error: msgspec.DecodeError) -> InvalidInput:
     """A msgspec decode or validation error as ``InvalidInput`` with the field path it names."""
     match = _MSGSPEC_PATH.match(str(error))
-    message = match.group("message") if match else str(error)
+    message = _in_words(match.group("message") if match else str(error))
     path = (match.group("path") if match else None) or "$"
     if isinstance(error, msgspec.ValidationError):
         detail = f"The request body is invalid at `{path}`: {message}."
     else:
         detail = f"The request body is not valid JSON: {message}."
     return InvalidInput(detail, errors=(FieldError(path, message),))
+
+
+def _in_words(message: str) -> str:
+    """msgspec names a failed pattern by its regex; say what the pattern means instead."""
+    for pattern, words in PATTERN_WORDS.items():
+        if repr(pattern) in message:
+            return words
+    return message
 
 
 def _request_id(request: Request[Any, Any, Any]) -> str | None:

@@ -121,8 +121,8 @@ def export_site(db: ContentDB, settings: Settings, directory: Path) -> ExportMan
             )
         )
 
-    with db.read():
-        summaries = content.list_live_articles(db, limit=MAX_EXPORT_ARTICLES)
+    with db.read() as conn:
+        summaries = content.list_live_articles(conn, limit=MAX_EXPORT_ARTICLES)
         for file, url_path, build in _list_targets(db, len(summaries)):
             write(file, url_path, build)
         for summary in summaries:

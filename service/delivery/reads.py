@@ -15,6 +15,7 @@ import msgspec
 from schema.api import ArticleList, ChangePage, NewsletterDigest, RichTextFormat
 from schema.article import Article
 from schema.sections import Section
+from schema.text import without_controls
 from service.channels.digest import build_atom_feed, build_digest
 from service.channels.render import (
     article_web_url,
@@ -74,8 +75,8 @@ def require_live_article(db: ContentDB, slug: str) -> Article:
 
 def get_live(db: ContentDB, slug: str) -> Article | None:
     """The live article (read in one snapshot)."""
-    with db.read():
-        return content.get_live_article(db, slug)
+    with db.read() as conn:
+        return content.get_live_article(conn, slug)
 
 
 def parse_section_keys(raw: str | None) -> list[str] | None:
@@ -140,8 +141,8 @@ def section_response(db: ContentDB, slug: str, key: str, fmt: RichTextFormat) ->
 
 def list_response(db: ContentDB, limit: int, offset: int) -> PreparedResponse:
     """The published articles."""
-    with db.read():
-        summaries = content.list_live_articles(db, limit=limit, offset=offset)
+    with db.read() as conn:
+        summaries = content.list_live_articles(conn, limit=limit, offset=offset)
     return prepare_response(
         _encode(ArticleList(articles=summaries)),
         media_type=JSON,
@@ -153,8 +154,8 @@ def list_response(db: ContentDB, limit: int, offset: int) -> PreparedResponse:
 def read_changes(db: ContentDB, since: str | None, limit: int) -> ChangePage:
     """Publish events after the cursor, oldest first, with the cursor to continue from."""
     after = decode_cursor(since)
-    with db.read():
-        events = content.list_events(db, after=after, limit=limit + 1)
+    with db.read() as conn:
+        events = content.list_events(conn, after=after, limit=limit + 1)
     has_more = len(events) > limit
     events = events[:limit]
     next_cursor = events[-1].cursor if events else (since or encode_cursor(after))
@@ -182,7 +183,7 @@ def rendered_response(
     """A channel render (web, email, text) of the live article or some of its sections."""
     article = select_sections(require_live_article(db, slug), parse_section_keys(sections))
     return prepare_response(
-        render(article).encode(),
+        without_controls(render(article)).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
     )
@@ -216,12 +217,18 @@ def read_newsletter(
 ) -> NewsletterDigest:
     """A digest of the events after the cursor: one item per changed article."""
     after = decode_cursor(since)
-    with db.read():
-        events = feed.list_events_after(db, after=after, limit=limit + 1)
-        changes = feed.net_changes(db, events[:limit])
+    with db.read() as conn:
+        events = feed.list_events_after(conn, after=after, limit=limit + 1)
+        changes = feed.net_changes(conn, events[:limit])
     next_cursor = events[:limit][-1].event.cursor if events else (since or encode_cursor(after))
-    return build_digest(
+    digest = build_digest(
         changes, base_url=base_url, next_cursor=next_cursor, has_more=len(events) > limit
+    )
+    return msgspec.structs.replace(
+        digest,
+        subject=without_controls(digest.subject),
+        html=without_controls(digest.html),
+        text=without_controls(digest.text),
     )
 
 
@@ -239,8 +246,8 @@ def newsletter_response(
 
 def feed_response(db: ContentDB, base_url: str) -> PreparedResponse:
     """The Atom feed of the newest publish events."""
-    with db.read():
-        changes = feed.event_changes(db, feed.list_recent_events(db, limit=FEED_ENTRIES))
+    with db.read() as conn:
+        changes = feed.event_changes(conn, feed.list_recent_events(conn, limit=FEED_ENTRIES))
     return prepare_response(
         build_atom_feed(changes, base_url=base_url),
         media_type=ATOM,

@@ -44,3 +44,6 @@ def configure_logging(level: str = "info") -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
+    # httpx logs every request's full URL at INFO: webhook URLs may carry secrets in the query.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

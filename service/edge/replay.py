@@ -71,12 +71,6 @@ class ResponseCache:
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
-        """Forget every prepared response."""
-        with self._lock:
-            self._entries.clear()
-            self._seen = self._generation.current()
-
     @property
     def generation(self) -> bytes:
         """The generation the cached entries belong to (read before building a response)."""

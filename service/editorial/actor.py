@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from service.store import audit
+from service.store.db import Connection
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Actor:
 
 
 def record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     actor: Actor,
     action: str,
     *,

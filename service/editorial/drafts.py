@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from schema.api import ArticleCreate, ArticlePatch
-from schema.article import ArticleFields, Draft, DraftState
+from schema.article import ArticleFields, Draft
 from schema.sections import Section
 from service.editorial.actor import Actor, record
 from service.editorial.versions import (
@@ -42,7 +42,7 @@ def read_draft(db: ContentDB, slug: str, actor: Actor) -> Draft:
         return stored
     with db.write() as conn:
         # Checked again under the write lock: a concurrent first read may have started it.
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         if not locked.is_stored:
             save_draft(conn, locked, locked.draft)
     return locked.draft
@@ -57,7 +57,6 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
         article_id = content.insert_article(conn, body.slug, actor=actor.name, at=at)
         draft = Draft(
             article=body.slug,
-            state=DraftState.DRAFT,
             version=1,
             base_revision=None,
             fields=ArticleFields(
@@ -90,7 +89,7 @@ def _edit(
     """Check the version and write, inside one transaction; a stale ETag changes nothing."""
     at = utc_now()
     with db.write() as conn:
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         check_if_match(locked.draft, if_match, required=True)
         changes, note = edit(locked.draft)
         new = edited(locked.draft, actor, at, **changes)

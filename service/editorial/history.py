@@ -19,8 +19,8 @@ def list_history(db: ContentDB, slug: str) -> RevisionList:
     """An article's published revisions, newest first, and which one is live."""
     with db.read() as conn:
         require_article(conn, slug)
-        live = content.get_live_revision_number(db, slug)
-        revisions = content.list_revisions(db, slug)
+        live = content.get_live_revision_number(conn, slug)
+        revisions = content.list_revisions(conn, slug)
     return RevisionList(
         article=slug,
         live_revision=live,
@@ -42,7 +42,7 @@ def get_revision(db: ContentDB, slug: str, number: int) -> Revision:
     """One published revision with its content and review, or ``NotFound``."""
     with db.read() as conn:
         require_article(conn, slug)
-        revision = content.get_revision(db, slug, number)
+        revision = content.get_revision(conn, slug, number)
     if revision is None:
         raise NotFound(f"The article {slug!r} has no revision {number}.")
     return revision
@@ -83,8 +83,8 @@ def diff_draft(db: ContentDB, slug: str) -> ContentDiff:
     with db.read() as conn:
         article_id = require_article(conn, slug)
         draft = drafts.get_draft(conn, article_id, slug)
-        live_number = content.get_live_revision_number(db, slug)
-        live = None if live_number is None else content.get_revision(db, slug, live_number)
+        live_number = content.get_live_revision_number(conn, slug)
+        live = None if live_number is None else content.get_revision(conn, slug, live_number)
     if draft is None:
         if live is None:
             raise NotFound(f"The article {slug!r} has neither a draft nor a live revision.")

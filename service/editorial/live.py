@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from schema.admin import LiveChange
-from schema.article import DraftState
+from schema.article import DraftState, Revision
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
 from service.editorial.review import wrong_state
@@ -21,13 +20,13 @@ from service.editorial.versions import (
 from service.errors import Conflict, FieldError, InvalidInput
 from service.store import content, drafts
 from service.store.codec import utc_now
-from service.store.db import ContentDB
+from service.store.db import Connection, ContentDB
 
 SCHEDULER_ROLE = "scheduler"
 
 
 def _publish_locked(
-    conn: sqlite3.Connection, locked: LockedDraft, actor: Actor, at: datetime
+    conn: Connection, locked: LockedDraft, actor: Actor, at: datetime
 ) -> LiveChange:
     """Make the approved draft the live revision and clear it, inside the caller's transaction."""
     draft = locked.draft
@@ -63,7 +62,7 @@ def publish(
     """Publish the approved draft now, or schedule it when ``when`` is in the future."""
     at = utc_now()
     with db.write() as conn:
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         check_if_match(locked.draft, if_match, required=False)
         if locked.draft.state is not DraftState.APPROVED:
             raise wrong_state(locked.draft, "published", (DraftState.APPROVED,))
@@ -118,7 +117,7 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
     at = utc_now()
     with db.write() as conn:
         article_id = require_article(conn, slug)
-        live = content.get_live_revision_number(db, slug)
+        live = content.get_live_revision_number(conn, slug)
         if live is None:
             raise Conflict(f"The article {slug!r} is not published, so cannot be unpublished.")
         withdrawn = [section.key for section in content.get_live_sections(conn, article_id) or []]
@@ -142,19 +141,32 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
     )
 
 
+def _same_content(a: Revision, b: Revision) -> bool:
+    """Whether two revisions show readers the same thing, reviewed the same way."""
+    return (a.fields, a.sections, a.review) == (b.fields, b.sections, b.review)
+
+
 def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
     """Make an earlier published revision live again, as a new revision with its old review."""
     at = utc_now()
     with db.write() as conn:
         article_id = require_article(conn, slug)
-        revision = content.get_revision(db, slug, number)
+        revision = content.get_revision(conn, slug, number)
         if revision is None:
             raise InvalidInput(
                 f"The article {slug!r} has no revision {number}.",
                 errors=(FieldError("$.revision", f"no revision {number}"),),
             )
-        if content.get_live_revision_number(db, slug) == number:
+        live_number = content.get_live_revision_number(conn, slug)
+        if live_number == number:
             raise Conflict(f"Revision {number} of {slug!r} is live already.")
+        live = None if live_number is None else content.get_revision(conn, slug, live_number)
+        if live is not None and _same_content(live, revision):
+            # A repeated click (or ten) must not append identical revisions, events and webhooks.
+            raise Conflict(
+                f"Revision {number} of {slug!r} says exactly what the live revision "
+                f"{live_number} says (it was restored from it already); nothing to roll back."
+            )
         new_number, changed = make_live(
             conn,
             article_id,

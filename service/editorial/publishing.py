@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -11,10 +10,11 @@ from schema.article import ArticleFields, Review
 from schema.sections import Section
 from service.channels.diff import changed_section_keys
 from service.store import content
+from service.store.db import Connection
 
 
 def make_live(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: int,
     *,
     fields: ArticleFields,

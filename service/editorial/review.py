@@ -23,7 +23,7 @@ def submit(db: ContentDB, actor: Actor, slug: str, if_match: str | None) -> Draf
     """``draft`` -> ``in_review``."""
     at = utc_now()
     with db.write() as conn:
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         draft = locked.draft
         check_if_match(draft, if_match, required=False)
         if draft.state is not DraftState.DRAFT:
@@ -37,7 +37,6 @@ def submit(db: ContentDB, actor: Actor, slug: str, if_match: str | None) -> Draf
             draft,
             actor,
             at,
-            state=DraftState.IN_REVIEW,
             submitted_by=actor.name,
             rejection_reason=None,
         )
@@ -61,7 +60,7 @@ def approve(
     at = utc_now()
     denied: Draft | None = None
     with db.write() as conn:
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         draft = locked.draft
         check_if_match(draft, if_match, required=True)
         if draft.state is not DraftState.IN_REVIEW:
@@ -82,7 +81,7 @@ def approve(
             review = Review(
                 reviewed_by=Reviewer(name=actor.name, credentials=credentials), reviewed_at=at
             )
-            new = touched(draft, actor, at, state=DraftState.APPROVED, review=review)
+            new = touched(draft, actor, at, review=review)
             save_draft(conn, locked, new)
             record(
                 conn,
@@ -105,7 +104,7 @@ def reject(db: ContentDB, actor: Actor, slug: str, reason: str, if_match: str | 
     """``in_review`` or ``approved`` -> ``draft``, with the reason stored for the editors."""
     at = utc_now()
     with db.write() as conn:
-        locked = lock_draft(db, conn, slug, actor)
+        locked = lock_draft(conn, slug, actor)
         draft = locked.draft
         check_if_match(draft, if_match, required=False)
         allowed = (DraftState.IN_REVIEW, DraftState.APPROVED)
@@ -115,7 +114,6 @@ def reject(db: ContentDB, actor: Actor, slug: str, reason: str, if_match: str | 
             draft,
             actor,
             at,
-            state=DraftState.DRAFT,
             review=None,
             scheduled_at=None,
             submitted_by=None,

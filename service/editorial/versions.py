@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from schema.article import Draft, DraftState
+from schema.article import Draft
 from service.editorial.actor import Actor
 from service.errors import NotFound, PreconditionFailed, PreconditionRequired
 from service.store import content, drafts
 from service.store.codec import utc_now
-from service.store.db import ContentDB
+from service.store.db import Connection
 
 
 def draft_etag(draft: Draft) -> str:
@@ -47,7 +46,7 @@ def check_if_match(draft: Draft, if_match: str | None, *, required: bool) -> Non
         )
 
 
-def require_article(conn: sqlite3.Connection, slug: str) -> int:
+def require_article(conn: Connection, slug: str) -> int:
     """The article's id, or ``NotFound``."""
     article_id = content.get_article_id(conn, slug)
     if article_id is None:
@@ -64,20 +63,19 @@ class LockedDraft:
     is_stored: bool
 
 
-def _start_draft(db: ContentDB, slug: str, actor: Actor, at: datetime) -> Draft:
+def _start_draft(conn: Connection, slug: str, actor: Actor, at: datetime) -> Draft:
     """A draft copied from the live revision (or the newest one, when unpublished)."""
-    number = content.get_live_revision_number(db, slug)
+    number = content.get_live_revision_number(conn, slug)
     revision = None
     if number is not None:
-        revision = content.get_revision(db, slug, number)
+        revision = content.get_revision(conn, slug, number)
     else:
-        history = content.list_revisions(db, slug)
+        history = content.list_revisions(conn, slug)
         revision = history[0] if history else None
     if revision is None:
         raise NotFound(f"The article {slug!r} has neither a draft nor a published revision.")
     return Draft(
         article=slug,
-        state=DraftState.DRAFT,
         version=1,
         base_revision=revision.number,
         fields=revision.fields,
@@ -88,17 +86,17 @@ def _start_draft(db: ContentDB, slug: str, actor: Actor, at: datetime) -> Draft:
     )
 
 
-def lock_draft(db: ContentDB, conn: sqlite3.Connection, slug: str, actor: Actor) -> LockedDraft:
+def lock_draft(conn: Connection, slug: str, actor: Actor) -> LockedDraft:
     """Inside ``db.write()``: the stored draft, or a new one started from live (not yet saved)."""
     article_id = require_article(conn, slug)
     stored = drafts.get_draft(conn, article_id, slug)
     if stored is not None:
         return LockedDraft(article_id, stored, is_stored=True)
-    return LockedDraft(article_id, _start_draft(db, slug, actor, utc_now()), is_stored=False)
+    return LockedDraft(article_id, _start_draft(conn, slug, actor, utc_now()), is_stored=False)
 
 
 def save_draft(
-    conn: sqlite3.Connection, locked: LockedDraft, new: Draft, *, scheduled_by: str | None = None
+    conn: Connection, locked: LockedDraft, new: Draft, *, scheduled_by: str | None = None
 ) -> None:
     """Write the new draft over the locked one; the version guard makes a lost update impossible."""
     if not locked.is_stored:
@@ -130,7 +128,6 @@ def edited(draft: Draft, actor: Actor, at: datetime, **changes: Any) -> Draft:
         draft,
         actor,
         at,
-        state=DraftState.DRAFT,
         review=None,
         submitted_by=None,
         scheduled_at=None,

@@ -2,9 +2,9 @@
 
 Without this, a subscription could make the server call into its own network (SSRF): its
 loopback, private, link-local (cloud metadata), shared or reserved addresses. The check runs on
-subscribing and again before every attempt, since DNS answers can change. It does not pin the
-checked address for the connection itself, so a host re-resolving within that instant (DNS
-rebinding) is not covered.
+subscribing and again before every attempt, since DNS answers can change, and each attempt then
+connects to the very address that passed (the URL's host kept as ``Host`` and TLS SNI), so a
+host re-resolving between the check and the connection (DNS rebinding) gains nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +12,26 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 RESOLVE_TIMEOUT_S = 3.0
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Ranges Python counts as global that still reach into someone's network: 6to4 and NAT64 embed
+# an IPv4 address (possibly a private one); site-local is deprecated but still routed inside.
+_TUNNELLED_OR_INTERNAL = tuple(
+    ipaddress.ip_network(net)
+    for net in ("2002::/16", "64:ff9b::/96", "64:ff9b:1::/48", "fec0::/10")
+)
+
+
+@dataclass(frozen=True)
+class PinnedTarget:
+    """A checked URL rewritten to connect to the address that passed the check."""
+
+    url: str
+    host_header: str
+    sni_hostname: str
 
 
 class TargetRefused(Exception):
@@ -39,8 +55,11 @@ def _host_and_port(url: str) -> tuple[str, int]:
 
 def is_public_address(address: IPAddress) -> bool:
     """True for a globally routable unicast address (an IPv4-mapped IPv6 one is judged as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif any(address in network for network in _TUNNELLED_OR_INTERNAL):
+            return False
     restricted = (
         address.is_private
         or address.is_loopback
@@ -69,14 +88,45 @@ async def resolve(host: str, port: int, timeout: float = RESOLVE_TIMEOUT_S) -> l
     return [ipaddress.ip_address(str(info[4][0]).partition("%")[0]) for info in infos]
 
 
-async def check_target(url: str, *, allow_private: bool) -> None:
-    """Refuse a URL that is not http(s) or whose host resolves to any non-public address."""
+async def check_target(url: str, *, allow_private: bool) -> list[IPAddress]:
+    """Refuse a URL that is not http(s) or whose host resolves to any non-public address;
+    return the addresses that passed."""
     host, port = _host_and_port(url)
-    if allow_private:
-        return  # nothing to refuse, so no need to ask DNS
-    for address in await resolve(host, port):
-        if not is_public_address(address):
-            raise TargetRefused(
-                f"{url} points at {address}, a loopback, private, link-local or reserved "
-                "address; webhooks go to public addresses only (ALLOW_PRIVATE_WEBHOOKS is off)"
-            )
+    addresses = await resolve(host, port)
+    if not allow_private:
+        for address in addresses:
+            if not is_public_address(address):
+                raise TargetRefused(
+                    f"{loggable_url(url)} points at {address}, a loopback, private, link-local "
+                    "or reserved address; webhooks go to public addresses only "
+                    "(ALLOW_PRIVATE_WEBHOOKS is off)"
+                )
+    return addresses
+
+
+async def pin_target(url: str, *, allow_private: bool) -> PinnedTarget:
+    """Check the URL and name the connection by the first address that passed."""
+    addresses = await check_target(url, allow_private=allow_private)
+    parts = urlsplit(url)
+    host, port = _host_and_port(url)
+    address = addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    default_port = 443 if parts.scheme == "https" else 80
+    netloc = literal if parts.port is None else f"{literal}:{port}"
+    host_header = host if port == default_port else f"{host}:{port}"
+    pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    return PinnedTarget(url=pinned, host_header=host_header, sni_hostname=host)
+
+
+def loggable_url(url: str) -> str:
+    """The URL without credentials, query or fragment, which may carry secrets."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port is None else f"{host}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

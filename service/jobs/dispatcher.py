@@ -29,6 +29,7 @@ import httpx
 from service.channels.webhook_payload import build_event, encode_event, signed_headers
 from service.config import Settings
 from service.editorial import webhook_targets as targets
+from service.editorial.webhook_targets import loggable_url
 from service.jobs import leases
 from service.store import outbox
 from service.store.codec import utc_now
@@ -164,7 +165,7 @@ class Dispatcher:
         # Read the generation before the query, so a commit in between is seen next time.
         self._seen, self._last_scan = generation, time.monotonic()
         claims, self._next_due = outbox.claim_due(
-            self.db.conn,
+            self.db,
             worker=self.worker,
             now=now,
             lease_seconds=self.lease_seconds,
@@ -188,8 +189,8 @@ class Dispatcher:
             try:
                 result = await self.attempt(claim)
             except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    outbox.release(self.db.conn, claim.delivery_id, self.worker)
+                with contextlib.suppress(Exception), self.db.write(is_content=False) as conn:
+                    outbox.release(conn, claim.delivery_id, self.worker)
                 raise
             self._settle(claim, result)
         except Exception:
@@ -207,13 +208,18 @@ class Dispatcher:
         error: str | None = None
         try:
             async with asyncio.timeout(self.timeout):
-                await targets.check_target(
+                target = await targets.pin_target(
                     claim.url, allow_private=self.settings.allow_private_webhooks
                 )
                 body = encode_event(build_event(claim.event, self.settings.public_base_url))
                 headers = signed_headers(claim.message_id, int(time.time()), body, claim.secrets)
+                headers["host"] = target.host_header
                 async with self._http().stream(
-                    "POST", claim.url, content=body, headers=headers
+                    "POST",
+                    target.url,
+                    content=body,
+                    headers=headers,
+                    extensions={"sni_hostname": target.sni_hostname},
                 ) as response:
                     status = response.status_code
                     if not 200 <= status < 300:
@@ -240,14 +246,19 @@ class Dispatcher:
         schedule = self.settings.webhook_retry_schedule
         outcome, delay = next_step(schedule, claim.round_attempts, result.is_success, self._rng)
         next_at = None if delay is None else utc_now() + timedelta(seconds=delay)
-        outbox.finish_attempt(
-            self.db.conn, claim, self.worker, result, outcome=outcome, next_attempt_at=next_at
-        )
+        with self.db.write(is_content=False) as conn:
+            outbox.finish_attempt(
+                conn, claim, self.worker, result, outcome=outcome, next_attempt_at=next_at
+            )
         if outcome == "delivered":
-            logger.info("webhook %s delivered to %s", claim.message_id, claim.url)
+            logger.info("webhook %s delivered to %s", claim.message_id, loggable_url(claim.url))
         else:
             logger.warning(
-                "webhook %s to %s: %s (%s)", claim.message_id, claim.url, result.error, outcome
+                "webhook %s to %s: %s (%s)",
+                claim.message_id,
+                loggable_url(claim.url),
+                result.error,
+                outcome,
             )
 
     def _http(self) -> httpx.AsyncClient:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -20,7 +19,7 @@ from service.store.codec import (
     format_time,
     parse_time,
 )
-from service.store.db import ContentDB
+from service.store.db import Connection
 
 _LIVE_SELECT = (
     "SELECT a.slug, a.first_published_at, r.number, r.fields, r.sections, r.review, "
@@ -29,38 +28,34 @@ _LIVE_SELECT = (
 )
 
 
-def _live_article(row: sqlite3.Row | tuple[object, ...]) -> Article:
+def _live_article(row: tuple[object, ...]) -> Article:
     slug, first_published_at, number, fields_json, sections_json, review_json, published_at = row
-    fields = decode_fields(str(fields_json))
-    return Article(
-        slug=str(slug),
-        title=fields.title,
-        summary=fields.summary,
-        hero_image=fields.hero_image,
+    return Article.from_fields(
+        str(slug),
+        decode_fields(str(fields_json)),
         revision=int(str(number)),
         published_at=parse_time(str(first_published_at)),
         updated_at=parse_time(str(published_at)),
         review=decode_review(str(review_json)),
-        disclaimer=fields.disclaimer,
         sections=decode_sections(str(sections_json)),
     )
 
 
-def get_live_article(db: ContentDB, slug: str) -> Article | None:
+def get_live_article(conn: Connection, slug: str) -> Article | None:
     """The live revision of a published article, or None when there is none."""
-    row = db.conn.execute(_LIVE_SELECT + "WHERE a.slug = ?", (slug,)).fetchone()
+    row = conn.execute(_LIVE_SELECT + "WHERE a.slug = ?", (slug,)).fetchone()
     return None if row is None else _live_article(row)
 
 
-def get_live_revision_number(db: ContentDB, slug: str) -> int | None:
+def get_live_revision_number(conn: Connection, slug: str) -> int | None:
     """The number of the live revision, or None when unpublished or unknown."""
-    row = db.conn.execute("SELECT live_revision FROM articles WHERE slug = ?", (slug,)).fetchone()
+    row = conn.execute("SELECT live_revision FROM articles WHERE slug = ?", (slug,)).fetchone()
     return None if row is None or row[0] is None else int(row[0])
 
 
-def list_live_articles(db: ContentDB, *, limit: int, offset: int = 0) -> list[ArticleSummary]:
+def list_live_articles(conn: Connection, *, limit: int, offset: int = 0) -> list[ArticleSummary]:
     """Published articles, most recently updated first."""
-    rows = db.conn.execute(
+    rows = conn.execute(
         _LIVE_SELECT + "ORDER BY r.published_at DESC, a.slug LIMIT ? OFFSET ?", (limit, offset)
     ).fetchall()
     summaries = []
@@ -80,19 +75,13 @@ def list_live_articles(db: ContentDB, *, limit: int, offset: int = 0) -> list[Ar
     return summaries
 
 
-def count_live_articles(db: ContentDB) -> int:
-    """How many articles are published."""
-    row = db.conn.execute("SELECT count(*) FROM articles WHERE live_revision IS NOT NULL")
-    return int(row.fetchone()[0])
-
-
-def get_article_id(conn: sqlite3.Connection, slug: str) -> int | None:
+def get_article_id(conn: Connection, slug: str) -> int | None:
     """The internal id of an article by slug."""
     row = conn.execute("SELECT id FROM articles WHERE slug = ?", (slug,)).fetchone()
     return None if row is None else int(row[0])
 
 
-def insert_article(conn: sqlite3.Connection, slug: str, *, actor: str, at: datetime) -> int:
+def insert_article(conn: Connection, slug: str, *, actor: str, at: datetime) -> int:
     """Create an article row (unpublished) and return its id."""
     cursor = conn.execute(
         "INSERT INTO articles (slug, created_at, created_by) VALUES (?, ?, ?)",
@@ -102,7 +91,7 @@ def insert_article(conn: sqlite3.Connection, slug: str, *, actor: str, at: datet
 
 
 def insert_revision(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: int,
     *,
     fields: ArticleFields,
@@ -134,9 +123,7 @@ def insert_revision(
     return number
 
 
-def set_live_revision(
-    conn: sqlite3.Connection, article_id: int, number: int | None, at: datetime
-) -> None:
+def set_live_revision(conn: Connection, article_id: int, number: int | None, at: datetime) -> None:
     """Point the article at its live revision (None withdraws it from the public API)."""
     conn.execute(
         "UPDATE articles SET live_revision = ?, "
@@ -165,20 +152,20 @@ _REVISION_SELECT = (
 )
 
 
-def get_revision(db: ContentDB, slug: str, number: int) -> Revision | None:
+def get_revision(conn: Connection, slug: str, number: int) -> Revision | None:
     """One published revision of an article."""
-    row = db.conn.execute(_REVISION_SELECT + "AND r.number = ?", (slug, number)).fetchone()
+    row = conn.execute(_REVISION_SELECT + "AND r.number = ?", (slug, number)).fetchone()
     return None if row is None else _revision(slug, row)
 
 
-def list_revisions(db: ContentDB, slug: str) -> list[Revision]:
+def list_revisions(conn: Connection, slug: str) -> list[Revision]:
     """Every published revision of an article, newest first."""
-    rows = db.conn.execute(_REVISION_SELECT + "ORDER BY r.number DESC", (slug,)).fetchall()
+    rows = conn.execute(_REVISION_SELECT + "ORDER BY r.number DESC", (slug,)).fetchall()
     return [_revision(slug, row) for row in rows]
 
 
 def insert_event(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: int,
     *,
     revision: int | None,
@@ -204,9 +191,9 @@ def insert_event(
     return event_id
 
 
-def list_events(db: ContentDB, *, after: int, limit: int) -> list[ChangeEvent]:
+def list_events(conn: Connection, *, after: int, limit: int) -> list[ChangeEvent]:
     """Publish events after a position, oldest first."""
-    rows = db.conn.execute(
+    rows = conn.execute(
         "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at FROM events e "
         "JOIN articles a ON a.id = e.article_id WHERE e.id > ? ORDER BY e.id LIMIT ?",
         (after, limit),
@@ -224,13 +211,7 @@ def list_events(db: ContentDB, *, after: int, limit: int) -> list[ChangeEvent]:
     ]
 
 
-def last_event_id(db: ContentDB) -> int:
-    """The position of the newest event (0 when there is none)."""
-    row = db.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
-    return int(row[0])
-
-
-def get_live_sections(conn: sqlite3.Connection, article_id: int) -> list[Section] | None:
+def get_live_sections(conn: Connection, article_id: int) -> list[Section] | None:
     """The sections of an article's live revision, or None when it is not live."""
     row = conn.execute(
         "SELECT r.sections FROM articles a JOIN revisions r "

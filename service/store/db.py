@@ -9,10 +9,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5_000
+# The handle every store query takes: a connection inside ``ContentDB.read()`` or ``write()``.
+# Layers above the store name it by this alias, so only the store imports sqlite3.
+Connection: TypeAlias = sqlite3.Connection
 
 
 class Generation:
@@ -49,7 +53,7 @@ class Generation:
         self._mapped()[: self.SIZE] = os.urandom(self.SIZE)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path) -> Connection:
     """Open a connection with the pragmas every part of the service relies on."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -73,9 +77,9 @@ class ContentDB:
         self._after_commit: list[Callable[[], None]] = []
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         """This thread's connection."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn: Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.path)
             self._local.conn = conn
@@ -95,8 +99,13 @@ class ContentDB:
         self._after_commit.append(callback)
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: ``BEGIN IMMEDIATE`` so writers queue instead of deadlocking."""
+    def write(self, *, is_content: bool = True) -> Iterator[Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` so writers queue instead of deadlocking.
+
+        ``is_content=False`` is for bookkeeping that changes nothing public (the webhook outbox):
+        its commit neither bumps the generation nor runs the after-commit callbacks, which would
+        empty every worker's response cache on every delivery attempt.
+        """
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -105,12 +114,14 @@ class ContentDB:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        if not is_content:
+            return
         self.generation.bump()
         for callback in self._after_commit:
             callback()
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[Connection]:
         """A read transaction, so several queries see one consistent snapshot."""
         conn = self.conn
         if conn.in_transaction:
@@ -124,7 +135,7 @@ class ContentDB:
 
     def close(self) -> None:
         """Close this thread's connection."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        conn: Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None

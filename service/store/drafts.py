@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from schema.article import Draft, DraftState
+from schema.article import Draft
 from service.store.codec import (
     decode_fields,
     decode_review,
@@ -17,11 +16,16 @@ from service.store.codec import (
     format_time,
     parse_time,
 )
+from service.store.db import Connection
 
+# No state column: a draft's state follows from its review and submitter (see Draft).
 _COLUMNS = (
-    "version, state, base_revision, fields, sections, editors, updated_by, updated_at, "
+    "version, base_revision, fields, sections, editors, updated_by, updated_at, "
     "submitted_by, review, rejection_reason, scheduled_at, scheduled_by"
 )
+_PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 2))  # the columns and article_id
+# An approved draft is one that carries its sign-off (schema.article.draft_state).
+_APPROVED = "d.review IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,6 @@ class DueDraft:
 def _values(article_id: int, draft: Draft, scheduled_by: str | None) -> tuple[Any, ...]:
     return (
         draft.version,
-        draft.state.value,
         draft.base_revision,
         encode_json(draft.fields).decode(),
         encode_json(draft.sections).decode(),
@@ -52,18 +55,17 @@ def _values(article_id: int, draft: Draft, scheduled_by: str | None) -> tuple[An
     )
 
 
-def get_draft(conn: sqlite3.Connection, article_id: int, slug: str) -> Draft | None:
+def get_draft(conn: Connection, article_id: int, slug: str) -> Draft | None:
     """The article's working draft, or None when there is none."""
     row = conn.execute(
         f"SELECT {_COLUMNS} FROM drafts WHERE article_id = ?", (article_id,)
     ).fetchone()
     if row is None:
         return None
-    (version, state, base, fields, sections, editors, updated_by, updated_at) = row[:8]
-    submitted_by, review, reason, scheduled_at = row[8:12]
+    (version, base, fields, sections, editors, updated_by, updated_at) = row[:7]
+    submitted_by, review, reason, scheduled_at = row[7:11]
     return Draft(
         article=slug,
-        state=DraftState(state),
         version=int(version),
         base_revision=None if base is None else int(base),
         fields=decode_fields(str(fields)),
@@ -79,17 +81,17 @@ def get_draft(conn: sqlite3.Connection, article_id: int, slug: str) -> Draft | N
 
 
 def insert_draft(
-    conn: sqlite3.Connection, article_id: int, draft: Draft, *, scheduled_by: str | None = None
+    conn: Connection, article_id: int, draft: Draft, *, scheduled_by: str | None = None
 ) -> None:
     """Store a new working draft for an article that has none."""
     conn.execute(
-        f"INSERT INTO drafts ({_COLUMNS}, article_id) VALUES ({', '.join('?' * 14)})",
+        f"INSERT INTO drafts ({_COLUMNS}, article_id) VALUES ({_PLACEHOLDERS})",
         _values(article_id, draft, scheduled_by),
     )
 
 
 def update_draft(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: int,
     draft: Draft,
     *,
@@ -105,27 +107,26 @@ def update_draft(
     return cursor.rowcount == 1
 
 
-def delete_draft(conn: sqlite3.Connection, article_id: int) -> None:
+def delete_draft(conn: Connection, article_id: int) -> None:
     """Drop the working draft (after it was published, the next one starts from live)."""
     conn.execute("DELETE FROM drafts WHERE article_id = ?", (article_id,))
 
 
-def list_due_drafts(conn: sqlite3.Connection, now: datetime) -> list[DueDraft]:
+def list_due_drafts(conn: Connection, now: datetime) -> list[DueDraft]:
     """Approved drafts whose scheduled time is at or before ``now``, earliest first."""
     rows = conn.execute(
         "SELECT d.article_id, a.slug, d.scheduled_by FROM drafts d "
         "JOIN articles a ON a.id = d.article_id "
-        "WHERE d.state = ? AND d.scheduled_at IS NOT NULL AND d.scheduled_at <= ? "
-        "ORDER BY d.scheduled_at",
-        (DraftState.APPROVED.value, format_time(now)),
+        f"WHERE {_APPROVED} AND d.scheduled_at IS NOT NULL "
+        "AND d.scheduled_at <= ? ORDER BY d.scheduled_at",
+        (format_time(now),),
     ).fetchall()
     return [DueDraft(int(aid), str(slug), str(by or "")) for aid, slug, by in rows]
 
 
-def next_scheduled_time(conn: sqlite3.Connection) -> datetime | None:
+def next_scheduled_time(conn: Connection) -> datetime | None:
     """The earliest scheduled publish time of any approved draft."""
     row = conn.execute(
-        "SELECT min(scheduled_at) FROM drafts WHERE state = ? AND scheduled_at IS NOT NULL",
-        (DraftState.APPROVED.value,),
+        f"SELECT min(d.scheduled_at) FROM drafts d WHERE {_APPROVED} AND d.scheduled_at IS NOT NULL"
     ).fetchone()
     return None if row[0] is None else parse_time(str(row[0]))

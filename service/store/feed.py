@@ -11,7 +11,7 @@ from schema.article import Revision
 from schema.changes import ArticleChange
 from service.store.codec import decode_str_list, encode_cursor, parse_time
 from service.store.content import get_revision
-from service.store.db import ContentDB
+from service.store.db import Connection
 
 
 @dataclass(frozen=True)
@@ -33,33 +33,31 @@ _EVENTS = (
 )
 
 
-def list_events_after(db: ContentDB, *, after: int, limit: int) -> list[EventWithPrevious]:
+def list_events_after(conn: Connection, *, after: int, limit: int) -> list[EventWithPrevious]:
     """Events after a change-feed position, oldest first, each with its previous revision."""
-    rows = db.conn.execute(
-        _EVENTS + "WHERE e.id > ? ORDER BY e.id LIMIT ?", (after, limit)
-    ).fetchall()
+    rows = conn.execute(_EVENTS + "WHERE e.id > ? ORDER BY e.id LIMIT ?", (after, limit)).fetchall()
     return [_event(row) for row in rows]
 
 
-def list_recent_events(db: ContentDB, *, limit: int) -> list[EventWithPrevious]:
+def list_recent_events(conn: Connection, *, limit: int) -> list[EventWithPrevious]:
     """The newest events, newest first, each with its previous revision."""
-    rows = db.conn.execute(_EVENTS + "ORDER BY e.id DESC LIMIT ?", (limit,)).fetchall()
+    rows = conn.execute(_EVENTS + "ORDER BY e.id DESC LIMIT ?", (limit,)).fetchall()
     return [_event(row) for row in rows]
 
 
-def net_changes(db: ContentDB, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
+def net_changes(conn: Connection, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
     """One change per article: from before its first event to after its last, in feed order."""
     runs: dict[str, list[EventWithPrevious]] = {}
     for item in events:
         runs.setdefault(item.event.article, []).append(item)
-    revisions = _Revisions(db)
+    revisions = _Revisions(conn)
     found = (revisions.change(run[-1].event, run[0].previous_revision) for run in runs.values())
     return [change for change in found if change is not None]
 
 
-def event_changes(db: ContentDB, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
+def event_changes(conn: Connection, events: Sequence[EventWithPrevious]) -> list[ArticleChange]:
     """One change per event, in the order given."""
-    revisions = _Revisions(db)
+    revisions = _Revisions(conn)
     found = (revisions.change(item.event, item.previous_revision) for item in events)
     return [change for change in found if change is not None]
 
@@ -67,15 +65,15 @@ def event_changes(db: ContentDB, events: Sequence[EventWithPrevious]) -> list[Ar
 class _Revisions:
     """Revisions by slug and number, each read once per response build."""
 
-    def __init__(self, db: ContentDB) -> None:
-        self._db = db
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
         self._seen: dict[tuple[str, int], Revision | None] = {}
 
     def get(self, slug: str, number: int | None) -> Revision | None:
         if number is None:
             return None
         if (slug, number) not in self._seen:
-            self._seen[(slug, number)] = get_revision(self._db, slug, number)
+            self._seen[(slug, number)] = get_revision(self._conn, slug, number)
         return self._seen[(slug, number)]
 
     def change(self, last: ChangeEvent, previous_revision: int | None) -> ArticleChange | None:

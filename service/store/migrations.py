@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from service.store.db import ContentDB
+from service.store.db import Connection, ContentDB
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
 
@@ -186,16 +186,35 @@ def _create_webhook_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) 
     conn.execute("CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id)")
 
 
+def _drop_draft_state(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # A draft's state follows from its review and submitter (schema.article.draft_state);
+    # stored beside them it could only disagree.
+    conn.execute("ALTER TABLE drafts DROP COLUMN state")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
     _create_webhook_tables,
+    _drop_draft_state,
 )
 
 
-def schema_version(content_db: ContentDB) -> int:
+class DatabaseUnavailable(Exception):
+    """SQLite could not answer (the file is missing, unreadable, locked too long or corrupt)."""
+
+
+def schema_version(conn: Connection) -> int:
     """The migration the database is at."""
-    return int(content_db.conn.execute("PRAGMA user_version").fetchone()[0])
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_schema_version(content_db: ContentDB) -> int:
+    """The migration the database is at, or ``DatabaseUnavailable`` saying why it did not answer."""
+    try:
+        return schema_version(content_db.conn)
+    except sqlite3.Error as error:
+        raise DatabaseUnavailable(str(error)) from None
 
 
 def migrate(content_db: ContentDB) -> int:
@@ -203,10 +222,9 @@ def migrate(content_db: ContentDB) -> int:
 
     The version is read inside the write transaction, so workers starting together migrate once.
     """
-    conn = content_db.conn
     for number, migration in enumerate(MIGRATIONS, start=1):
-        with content_db.write():
-            if schema_version(content_db) < number:
+        with content_db.write() as conn:
+            if schema_version(conn) < number:
                 migration(content_db.utils, conn)
                 conn.execute(f"PRAGMA user_version = {number}")
     return len(MIGRATIONS)

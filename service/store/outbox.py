@@ -4,22 +4,21 @@ Only the first pending delivery of a subscription (its head) is ever claimed, so
 subscription's events go out strictly in order, and a lease (``lease_until``, ``leased_by``)
 taken in a write transaction means two workers never make the same attempt at once.
 
-These writes use :func:`transaction`, not ``ContentDB.write``: outbox bookkeeping changes
-nothing public, so it must not bump the content generation (that would empty every worker's
-response cache on every attempt).
+The writes here run inside the caller's ``db.write(is_content=False)``: outbox bookkeeping
+changes nothing public, so it must not bump the content generation (that would empty every
+worker's response cache on every attempt).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from schema.webhooks import EventRecord
 from service.store.codec import format_time, parse_time
+from service.store.db import Connection, ContentDB
 from service.store.webhooks import event_record
 
 Outcome = Literal["delivered", "retry", "failed"]
@@ -42,18 +41,6 @@ _CLAIMED = (
     "FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id "
     "JOIN events e ON e.id = d.event_id JOIN articles a ON a.id = e.article_id WHERE d.id = ?"
 )
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A ``BEGIN IMMEDIATE`` write transaction that leaves the content generation alone."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 @dataclass(frozen=True)
@@ -92,7 +79,7 @@ class Claim:
     event: EventRecord
 
 
-def _claim(conn: sqlite3.Connection, delivery_id: int, now: datetime) -> Claim:
+def _claim(conn: Connection, delivery_id: int, now: datetime) -> Claim:
     row = conn.execute(_CLAIMED, (delivery_id,)).fetchone()
     delivery, subscription_id, message_id, round_attempts, url, secret, previous, expires = row[:8]
     keys = [str(secret)]
@@ -110,7 +97,7 @@ def _claim(conn: sqlite3.Connection, delivery_id: int, now: datetime) -> Claim:
 
 
 def due_heads(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     now: datetime,
     busy: Collection[int],
@@ -126,7 +113,7 @@ def due_heads(
 
 
 def claim_heads(
-    conn: sqlite3.Connection,
+    conn: Connection,
     heads: Sequence[Head],
     *,
     worker: str,
@@ -134,33 +121,32 @@ def claim_heads(
     lease_seconds: float,
     limit: int,
 ) -> list[Claim]:
-    """Lease up to ``limit`` of these heads, in order, in one write transaction. Each claim
-    compares the lease with the one read: a head another worker took since (or that is no
-    longer first) is skipped, and the next one tried, so contention never idles a worker."""
+    """Lease up to ``limit`` of these heads, in order, inside the caller's write transaction.
+    Each claim compares the lease with the one read: a head another worker took since (or that
+    is no longer first) is skipped, and the next one tried, so contention never idles a worker."""
     lease_until = format_time(now + timedelta(seconds=lease_seconds))
     claims: list[Claim] = []
-    with transaction(conn):
-        for head in heads:
-            if len(claims) >= limit:
-                break
-            cursor = conn.execute(
-                _CLAIM,
-                (
-                    lease_until,
-                    worker,
-                    head.delivery_id,
-                    head.lease_until,
-                    head.leased_by,
-                    head.subscription_id,
-                ),
-            )
-            if cursor.rowcount == 1:
-                claims.append(_claim(conn, head.delivery_id, now))
+    for head in heads:
+        if len(claims) >= limit:
+            break
+        cursor = conn.execute(
+            _CLAIM,
+            (
+                lease_until,
+                worker,
+                head.delivery_id,
+                head.lease_until,
+                head.leased_by,
+                head.subscription_id,
+            ),
+        )
+        if cursor.rowcount == 1:
+            claims.append(_claim(conn, head.delivery_id, now))
     return claims
 
 
 def claim_due(
-    conn: sqlite3.Connection,
+    db: ContentDB,
     *,
     worker: str,
     now: datetime,
@@ -171,13 +157,16 @@ def claim_due(
 ) -> tuple[list[Claim], datetime | None]:
     """Lease the due head of up to ``limit`` subscriptions not in ``busy``; also returns when
     the next head not yet due may be claimable. Due heads beyond ``limit`` wait for an attempt
-    to end (which wakes the dispatcher). The write lock is taken only when something is due."""
-    due, next_due = due_heads(conn, now=now, busy=busy, is_abandoned=is_abandoned)
+    to end (which wakes the dispatcher). The write lock is taken only when something is due, so
+    this opens its own transactions."""
+    with db.read() as conn:
+        due, next_due = due_heads(conn, now=now, busy=busy, is_abandoned=is_abandoned)
     if not due or limit <= 0:
         return [], next_due
-    claims = claim_heads(
-        conn, due, worker=worker, now=now, lease_seconds=lease_seconds, limit=limit
-    )
+    with db.write(is_content=False) as conn:
+        claims = claim_heads(
+            conn, due, worker=worker, now=now, lease_seconds=lease_seconds, limit=limit
+        )
     return claims, next_due
 
 
@@ -193,7 +182,7 @@ class AttemptResult:
 
 
 def finish_attempt(
-    conn: sqlite3.Connection,
+    conn: Connection,
     claim: Claim,
     worker: str,
     result: AttemptResult,
@@ -201,62 +190,61 @@ def finish_attempt(
     outcome: Outcome,
     next_attempt_at: datetime | None,
 ) -> bool:
-    """Log the attempt and settle the delivery: delivered, due again later, or failed.
+    """Log the attempt and settle the delivery (inside the caller's write transaction):
+    delivered, due again later, or failed.
 
     Returns False when the lease was lost meanwhile (the attempt is logged; the state is left to
     the new holder) or the delivery is gone (its subscription was deleted).
     """
-    with transaction(conn):
-        row = conn.execute(
-            "SELECT attempts FROM webhook_deliveries WHERE id = ?", (claim.delivery_id,)
-        ).fetchone()
-        if row is None:
-            return False
+    row = conn.execute(
+        "SELECT attempts FROM webhook_deliveries WHERE id = ?", (claim.delivery_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    conn.execute(
+        "INSERT INTO webhook_attempts (delivery_id, number, at, is_success, status_code, "
+        "duration_ms, error, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            claim.delivery_id,
+            int(row[0]) + 1,
+            format_time(result.at),
+            result.is_success,
+            result.status_code,
+            result.duration_ms,
+            result.error,
+            worker,
+        ),
+    )
+    conn.execute(
+        "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = ?",
+        (claim.delivery_id,),
+    )
+    settled = conn.execute(
+        "UPDATE webhook_deliveries SET state = ?, round_attempts = round_attempts + 1, "
+        "next_attempt_at = coalesce(?, next_attempt_at), delivered_at = ?, "
+        "lease_until = NULL, leased_by = NULL WHERE id = ? AND leased_by = ?",
+        (
+            "pending" if outcome == "retry" else outcome,
+            None if next_attempt_at is None else format_time(next_attempt_at),
+            format_time(result.at) if outcome == "delivered" else None,
+            claim.delivery_id,
+            worker,
+        ),
+    )
+    if settled.rowcount != 1:
+        return False
+    if outcome != "retry":
         conn.execute(
-            "INSERT INTO webhook_attempts (delivery_id, number, at, is_success, status_code, "
-            "duration_ms, error, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                claim.delivery_id,
-                int(row[0]) + 1,
-                format_time(result.at),
-                result.is_success,
-                result.status_code,
-                result.duration_ms,
-                result.error,
-                worker,
-            ),
+            "UPDATE webhook_subscriptions SET is_failing = ? WHERE id = ?",
+            (outcome == "failed", claim.subscription_id),
         )
-        conn.execute(
-            "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = ?",
-            (claim.delivery_id,),
-        )
-        settled = conn.execute(
-            "UPDATE webhook_deliveries SET state = ?, round_attempts = round_attempts + 1, "
-            "next_attempt_at = coalesce(?, next_attempt_at), delivered_at = ?, "
-            "lease_until = NULL, leased_by = NULL WHERE id = ? AND leased_by = ?",
-            (
-                "pending" if outcome == "retry" else outcome,
-                None if next_attempt_at is None else format_time(next_attempt_at),
-                format_time(result.at) if outcome == "delivered" else None,
-                claim.delivery_id,
-                worker,
-            ),
-        )
-        if settled.rowcount != 1:
-            return False
-        if outcome != "retry":
-            conn.execute(
-                "UPDATE webhook_subscriptions SET is_failing = ? WHERE id = ?",
-                (outcome == "failed", claim.subscription_id),
-            )
     return True
 
 
-def release(conn: sqlite3.Connection, delivery_id: int, worker: str) -> None:
+def release(conn: Connection, delivery_id: int, worker: str) -> None:
     """Give a lease back unused (on shutdown), so the next start retries at once."""
-    with transaction(conn):
-        conn.execute(
-            "UPDATE webhook_deliveries SET lease_until = NULL, leased_by = NULL "
-            "WHERE id = ? AND leased_by = ?",
-            (delivery_id, worker),
-        )
+    conn.execute(
+        "UPDATE webhook_deliveries SET lease_until = NULL, leased_by = NULL "
+        "WHERE id = ? AND leased_by = ?",
+        (delivery_id, worker),
+    )

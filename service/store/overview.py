@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from schema.article import DraftState
+from schema.article import DraftState, draft_state
 from service.store.codec import decode_fields, decode_review, decode_str_list, parse_time
+from service.store.db import Connection
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ArticleOverview:
 
 
 _SELECT = (
-    "SELECT a.slug, a.live_revision, r.fields, r.review, d.state, d.fields, d.editors, "
+    "SELECT a.slug, a.live_revision, r.fields, r.review, d.submitted_by, d.fields, d.editors, "
     "d.updated_at, d.updated_by, d.review, d.scheduled_at, "
     "(SELECT fields FROM revisions WHERE article_id = a.id ORDER BY number DESC LIMIT 1) "
     "FROM articles a "
@@ -38,11 +38,11 @@ _SELECT = (
 )
 
 
-def list_overviews(conn: sqlite3.Connection) -> list[ArticleOverview]:
+def list_overviews(conn: Connection) -> list[ArticleOverview]:
     """Every article (published or not), by slug."""
     overviews = []
     for row in conn.execute(_SELECT).fetchall():
-        slug, live, live_fields, live_review, state, draft_fields, editors = row[:7]
+        slug, live, live_fields, live_review, submitted_by, draft_fields, editors = row[:7]
         updated_at, updated_by, draft_review, scheduled_at, newest_fields = row[7:]
         # The draft's title is the one being worked on; else the live one, else the newest.
         fields_json = draft_fields or live_fields or newest_fields
@@ -55,7 +55,7 @@ def list_overviews(conn: sqlite3.Connection) -> list[ArticleOverview]:
                 live_revision=None if live is None else int(live),
                 live_reviewed_at=None if review is None else review.reviewed_at,
                 live_reviewed_by=None if review is None else review.reviewed_by.name,
-                draft_state=None if state is None else DraftState(state),
+                draft_state=None if draft_fields is None else draft_state(reviewed, submitted_by),
                 has_draft_edits=bool(editors and decode_str_list(str(editors))),
                 draft_updated_at=None if updated_at is None else parse_time(str(updated_at)),
                 draft_updated_by=None if updated_by is None else str(updated_by),

@@ -52,16 +52,13 @@ def draft_article(draft: Draft, live: Article | None) -> Article:
     Until a reviewer signs it off, the byline says so rather than borrowing the live review.
     """
     review = draft.review or Review(reviewed_by=NOT_REVIEWED, reviewed_at=draft.updated_at)
-    return Article(
-        slug=draft.article,
-        title=draft.fields.title,
-        summary=draft.fields.summary,
-        hero_image=draft.fields.hero_image,
+    return Article.from_fields(
+        draft.article,
+        draft.fields,
         revision=(draft.base_revision or 0) + 1,
         published_at=draft.updated_at if live is None else live.published_at,
         updated_at=draft.updated_at,
         review=review,
-        disclaimer=draft.fields.disclaimer,
         sections=draft.sections,
     )
 

@@ -8,6 +8,7 @@ also documents the annotation itself as the request body, tagged unions included
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Generator
 from typing import Any, ClassVar
@@ -20,9 +21,43 @@ from litestar.openapi.spec import Reference, Schema
 from litestar.typing import FieldDefinition
 
 from service.api.problems import field_errors_from_msgspec
-from service.errors import FieldError, InvalidInput
+from service.errors import FieldError, InvalidInput, UnsupportedMediaType
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$", re.IGNORECASE)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise InvalidInput(
+                f"The key `{key}` appears twice in one object; send each field once.",
+                errors=(FieldError("$", f"duplicate key `{key}`"),),
+            )
+        seen.add(key)
+    return dict(pairs)
+
+
+def check_json_text(raw: bytes) -> None:
+    """Refuse what msgspec would accept or trip over: bytes that are not UTF-8, duplicate keys
+    (msgspec keeps the last one silently) and nesting deep enough to exhaust the stack."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"The request body is not valid UTF-8 (byte {error.start}); send JSON in UTF-8.",
+            errors=(FieldError("$", "not valid UTF-8"),),
+        ) from None
+    try:
+        json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except RecursionError:
+        raise InvalidInput(
+            "The request body is nested too deeply to be a content change.",
+            errors=(FieldError("$", "nested too deeply"),),
+        ) from None
+    except ValueError:
+        pass  # malformed JSON: msgspec names the place, below
 
 
 def _decode_error(error: msgspec.DecodeError) -> InvalidInput:
@@ -75,6 +110,7 @@ class StrictJSON(AbstractDTO[Any]):
     def decode_bytes(self, value: bytes) -> Any:
         """The body as the handler's type, or ``InvalidInput`` naming the field."""
         handler_id = self.asgi_connection.route_handler.handler_id
+        check_json_text(value)
         try:
             return self._decoders[handler_id].decode(value)
         except msgspec.DecodeError as error:
@@ -82,11 +118,21 @@ class StrictJSON(AbstractDTO[Any]):
 
 
 async def require_body(request: Request[Any, Any, Any]) -> None:
-    """Before a handler with a required body: an empty one is a 400, not a missing-kwarg error."""
+    """Before a handler with a body: one that is not JSON is a 415, and an empty required one a
+    400 (not a missing-kwarg error)."""
     field = request.route_handler.parsed_data_field
-    if field is None or field.is_optional or field.has_default:
+    if field is None:
         return
-    if not (await request.body()).strip():
+    body = (await request.body()).strip()
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip()
+    if body and not _JSON_MEDIA.match(media_type):
+        raise UnsupportedMediaType(
+            f"This request body must be sent as `Content-Type: application/json`, "
+            f"not {media_type or 'without a content type'!r}.",
+        )
+    if field.is_optional or field.has_default:
+        return
+    if not body:
         raise InvalidInput(
             "This request needs a JSON body; see the operation in /schema for its shape.",
             errors=(FieldError("$", "the body is empty"),),

@@ -9,6 +9,7 @@ from typing import Final
 from feedgen.feed import FeedGenerator
 
 from schema.changes import ArticleChange
+from schema.text import without_controls
 from service.channels.digest.changes import changed_keys, describe_change
 from service.channels.render import article_web_url
 
@@ -51,15 +52,18 @@ def _add_entry(feed: FeedGenerator, change: ArticleChange, *, base_url: str, fee
     lines = describe_change(change)
     entry = feed.add_entry(order="append")
     entry.id(f"{feed_id}#{change.cursor}")
-    entry.title(f"{shown.fields.title}: {'; '.join(lines)}")
+    # Controls are not allowed in XML: content stored before the text policy must not break it.
+    entry.title(without_controls(f"{shown.fields.title}: {'; '.join(lines)}"))
     entry.link(href=article_web_url(base_url, change.slug), rel="alternate", type="text/html")
     entry.updated(change.at)
     entry.published(change.at)
     entry.summary(
-        f"{_ACTION_WORDS.get(change.action, change.action)}"
-        + ("" if change.after is None else f" as revision {change.after.number}")
-        + f". {'. '.join(lines)}."
+        without_controls(
+            f"{_ACTION_WORDS.get(change.action, change.action)}"
+            + ("" if change.after is None else f" as revision {change.after.number}")
+            + f". {'. '.join(lines)}."
+        )
     )
     entry.category(term=change.action, label=_ACTION_WORDS.get(change.action, change.action))
     for key in changed_keys(change):
-        entry.category(term=f"section:{key}", label=key)
+        entry.category(term=f"section:{key}", label=without_controls(key))

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Final
 
+import msgspec
+
 from schema.api import NewsletterDigest, NewsletterItem
 from schema.article import Article
 from schema.changes import ArticleChange
@@ -57,16 +59,13 @@ def digest_article(change: ArticleChange, item: NewsletterItem) -> Article:
         title=WHAT_CHANGED,
         body=bullets,
     )
-    return Article(
-        slug=change.slug,
-        title=shown.fields.title,
-        summary=shown.fields.summary,
-        hero_image=None,
+    return Article.from_fields(
+        change.slug,
+        msgspec.structs.replace(shown.fields, hero_image=None),
         revision=shown.number,
         published_at=shown.published_at,
         updated_at=change.at,
         review=shown.review,
-        disclaimer=shown.fields.disclaimer,
         sections=[summary, *changed],
     )
 
