@@ -10,13 +10,20 @@ WORKERS ?= 1
 CONTENT_DB ?= data/content.db
 RATE_LIMIT ?= 600
 ALLOW_PRIVATE_WEBHOOKS ?= false
-export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS
+CDN_PORT ?= 8080
+PURGER_PORT ?= 8090
+REPLICA_URL ?= data/replica
+export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS REPLICA_URL
+ifdef REPLICATION_LAG_LIMIT
+export REPLICATION_LAG_LIMIT
+endif
 ifdef WEBHOOK_RETRY_SCHEDULE
 export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint seed schema token bench browser screenshots clean
+.PHONY: help run run-cdn run-replicated test lint seed schema token bench bench-replication \
+	browser varnish screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +39,13 @@ run: $(STAMP) ## Serve on http://$(HOST):$(PORT) (creates and seeds $(CONTENT_DB
 	$(BIN)/granian --interface asgi --factory --host $(HOST) --port $(PORT) \
 		--workers $(WORKERS) service.asgi:app
 
-test: $(STAMP) browser ## Run the whole test suite
+run-cdn: $(STAMP) varnish ## Serve through Varnish on :$(CDN_PORT), purged on publish (API on :$(PORT))
+	CDN_PORT=$(CDN_PORT) PURGER_PORT=$(PURGER_PORT) deploy/varnish/run-cdn.sh
+
+run-replicated: $(STAMP) ## Serve as `make run`, with Litestream replicating $(CONTENT_DB) to $(REPLICA_URL)
+	$(BIN)/python -m service replicate
+
+test: $(STAMP) browser varnish ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff, mypy and the import contracts (the layers)
@@ -50,11 +63,18 @@ schema: $(STAMP) ## Write the content model's JSON Schema to schema/content.sche
 token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 	@$(BIN)/python -m service tokens create --name "$(NAME)" --role "$(ROLE)"
 
-bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
+bench: $(STAMP) varnish ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
+
+bench-replication: $(STAMP) ## Litestream lag under write load and restore time for 10,000 articles
+	$(BIN)/python bench/replication.py
 
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+varnish: ## Install Debian's varnish and varnish-modules (xkey) when missing
+	@{ command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit)" \
+		|| { apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; }
 
 screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/screenshots/ (real server, chromium)
 	$(BIN)/python -m tests.e2e.screenshots

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -33,6 +34,7 @@ from service.store import content  # noqa: E402
 from service.store.codec import utc_now  # noqa: E402
 from service.store.db import ContentDB  # noqa: E402
 from service.store.migrations import migrate  # noqa: E402
+from tests.e2e.varnish import running_varnish  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -138,9 +140,12 @@ class Server:
             self.process.wait()
 
 
-def wrk(name: str, url: str, headers: dict[str, str] | None = None) -> Load:
-    """Load one URL with wrk and parse its report."""
+def wrk(
+    name: str, url: str, headers: dict[str, str] | None = None, script: Path | None = None
+) -> Load:
+    """Load one URL (or the paths a wrk Lua ``script`` picks) with wrk and parse its report."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    command += ["-s", str(script)] if script else []
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -255,6 +260,46 @@ def measure_reads(base: str, etag: str, baseline: dict[str, float]) -> list[Load
     return cases
 
 
+# wrk picks one of the seeded copies at random for every request.
+RANDOM_READS_LUA = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", string.format("/v1/articles/%s-%d", "SLUG", math.random(1, COUNT)))
+end
+"""
+
+
+def warm(base: str, articles: int) -> None:
+    """Read every seeded copy once, eight at a time."""
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: get(f"{base}/v1/articles/{SLUG}-{i}"), range(1, articles)))
+
+
+def measure_through_varnish(db_path: Path, work: Path, articles: int, rps_200: float) -> list[Load]:
+    """The hot article through Varnish, then random reads over every article once warm, both
+    direct and through Varnish (deploy/varnish/default.vcl in front of one server)."""
+    server = Server("service.asgi:app", server_env(db_path), factory=True)
+    server.wait_ready(ARTICLE)
+    script = work / "random.lua"
+    script.write_text(RANDOM_READS_LUA.replace("SLUG", SLUG).replace("COUNT", str(articles - 1)))
+    try:
+        with running_varnish(work / "varnish", server.port, free_port(), "malloc,512m") as cdn:
+            get(cdn + ARTICLE)
+            loads = [wrk("article JSON 200, through Varnish", cdn + ARTICLE)]
+            warm(cdn, articles)
+            loads.append(
+                wrk(f"random reads, {articles:,} articles, direct", server.base, script=script)
+            )
+            loads.append(
+                wrk(f"random reads, {articles:,} articles, through Varnish", cdn, script=script)
+            )
+    finally:
+        server.stop()
+    for load in loads:
+        load.baseline_rps = rps_200
+    return loads
+
+
 def measure_reads_while_publishing(db_path: Path, base: str) -> tuple[Load, int]:
     """Article reads while revisions are published in parallel (every 100 ms)."""
     stop = threading.Event()
@@ -319,6 +364,7 @@ def main() -> None:
     loads.append(at_10k)
     large_server.stop()
     at_10 = loads[2]
+    cdn = measure_through_varnish(large, work, 10_000, baseline["200"])
 
     two = Server("service.asgi:app", server_env(small, workers=2), factory=True)
     two.wait_ready(ARTICLE)
@@ -326,7 +372,7 @@ def main() -> None:
     two.stop()
     starts = cold_starts(small)
 
-    report = render_report(loads, rss, starts, visible, published, at_10, at_10k)
+    report = render_report(loads, rss, starts, visible, published, at_10, at_10k, cdn)
     print(report)
     (ROOT / "bench" / "results.md").write_text(report)
     shutil.rmtree(work, ignore_errors=True)
@@ -343,6 +389,9 @@ NOTES = [
     "- Publish-to-visible counts from the commit until ten consecutive requests on new",
     "  connections (so spread over both workers) all show the new revision; it includes those",
     "  ten round-trips.",
+    "- The Varnish cases run deploy/varnish/default.vcl in front of one worker over the",
+    "  10,000-article database; random reads pick any article per request, after one read of",
+    "  each has warmed both caches (the server's own cache holds only so many articles).",
 ]
 
 
@@ -354,6 +403,7 @@ def render_report(
     published: int,
     at_10: Load,
     at_10k: Load,
+    cdn: list[Load],
 ) -> str:
     """The figures as Markdown, with the machine and versions and the targets."""
     lines = [
@@ -368,7 +418,7 @@ def render_report(
         "| case | req/s | p50 ms | p99 ms | errors | vs baseline |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for load in loads:
+    for load in [*loads, *cdn]:
         lines.append(
             f"| {load.name} | {load.rps:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} | "
             f"{load.errors} | {load.ratio} |"

@@ -1,4 +1,5 @@
-"""The command line: ``python -m service prepare|seed|schema|tokens|backup|restore|export``.
+"""The command line: ``python -m service`` prepare, seed, schema, tokens, backup, restore,
+replicate, export and purge-worker (the CDN purger).
 
 Every command honours CONTENT_DB.
 """
@@ -6,6 +7,8 @@ Every command honours CONTENT_DB.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,6 +89,11 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_replica:
+        return _restore_from_replica(args, settings)
+    if args.path is None:
+        print("restore needs a backup path, or --from-replica", file=sys.stderr)
+        return 2
     from service.store.backup import BackupError, restore_database
 
     try:
@@ -95,6 +103,59 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"restored {settings.content_db} from {args.path}", file=sys.stderr)
     return 0
+
+
+def _restore_from_replica(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from service.store.replica_restore import RestoreError, restore_from_replica
+
+    at = None
+    if args.at is not None:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            print(f"--at needs an ISO instant with a UTC offset, not {args.at!r}", file=sys.stderr)
+            return 2
+    output = Path(args.output) if args.output else settings.content_db
+    try:
+        report = restore_from_replica(settings, output, at=at, force=args.force)
+    except RestoreError as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {report.path} from {settings.replica_url} in {report.seconds:.2f}s: "
+        f"integrity ok, schema {report.schema_version}, {report.live_articles} live article(s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _replicate(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from service.store.replication import (
+        ReplicationError,
+        replicate_command,
+        write_litestream_config,
+    )
+
+    prepare_database(ContentDB(settings.content_db))
+    child = args.command_line[1:] if args.command_line[:1] == ["--"] else args.command_line
+    if not child:
+        granian = Path(sys.executable).parent / "granian"
+        child = [str(granian), "--interface", "asgi", "--factory", "--host", settings.host]
+        child += ["--port", str(settings.port), "--workers", str(settings.workers)]
+        child.append("service.asgi:app")
+    try:
+        command = replicate_command(write_litestream_config(settings), child)
+    except ReplicationError as error:
+        print(f"replicate failed: {error}", file=sys.stderr)
+        return 1
+    # Litestream runs the server as its child, forwards SIGTERM to it and syncs once more.
+    os.execve(command[0], command, {**os.environ, "REPLICATION": "true"})
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -111,11 +172,57 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _purge_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from service.jobs.purger import PurgerSettings, serve
+
+    secret = os.environ.get("PURGER_WEBHOOK_SECRET", "")
+    if args.secret_file:
+        secret = Path(args.secret_file).read_text().strip()
+    if not secret:
+        print("set PURGER_WEBHOOK_SECRET or pass --secret-file", file=sys.stderr)
+        return 2
+    host, _, port = args.listen.rpartition(":")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve(
+        PurgerSettings(
+            host=host or "127.0.0.1", port=int(port), varnish_url=args.varnish, secret=secret
+        )
+    )
+    return 0
+
+
+def _add_purge_command(commands: Any) -> None:
+    purge = commands.add_parser("purge-worker", help="receive publish webhooks, purge Varnish")
+    purge.add_argument(
+        "--listen", default=os.environ.get("PURGER_LISTEN", "127.0.0.1:8090"), help="HOST:PORT"
+    )
+    purge.add_argument(
+        "--varnish", default=os.environ.get("VARNISH_URL", "http://127.0.0.1:8080"), help="URL"
+    )
+    purge.add_argument("--secret-file", help="the subscription's whsec_ secret (else env)")
+
+
 def _add_operation_commands(commands: Any) -> None:
     backup = commands.add_parser("backup", help="online copy of the database (integrity-checked)")
     backup.add_argument("path", help="where to write the copy (must not exist)")
-    restore = commands.add_parser("restore", help="replace the database's content with a backup")
-    restore.add_argument("path", help="a backup made by `backup`")
+    restore = commands.add_parser(
+        "restore", help="replace the database's content with a backup, or restore the replica"
+    )
+    restore.add_argument("path", nargs="?", help="a backup made by `backup`")
+    restore.add_argument(
+        "--from-replica", action="store_true", help="restore from REPLICA_URL (Litestream)"
+    )
+    restore.add_argument("--at", help="the ISO instant to restore to (default: newest)")
+    restore.add_argument("--output", help="where to write it (default: CONTENT_DB if missing)")
+    restore.add_argument(
+        "--force", action="store_true", help="replace an existing database that nothing has open"
+    )
+    replicate = commands.add_parser(
+        "replicate", help="run the server (or a command) under Litestream, replicating continuously"
+    )
+    replicate.add_argument(
+        "command_line", nargs=argparse.REMAINDER, help="-- the server command (default: granian)"
+    )
     export = commands.add_parser("export", help="write published content as static files")
     export.add_argument("directory", help="where to write the files and manifest.json")
 
@@ -144,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the content model's JSON Schema")
     _add_token_commands(commands)
     _add_operation_commands(commands)
+    _add_purge_command(commands)
     return parser
 
 
@@ -154,7 +262,9 @@ HANDLERS: dict[str, Command] = {
     "tokens": _tokens,
     "backup": _backup,
     "restore": _restore,
+    "replicate": _replicate,
     "export": _export,
+    "purge-worker": _purge_worker,
 }
 
 

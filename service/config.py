@@ -74,6 +74,11 @@ class Settings:
     admin_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1024 * 1024
     log_level: str = "info"
+    # Litestream: on when the server runs under it (`python -m service replicate`, which sets
+    # REPLICATION=true for its child); a path or file:// URL is a directory replica, else s3://.
+    replication: bool = False
+    replica_url: str = "data/replica"
+    replication_lag_limit_s: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +102,11 @@ class Settings:
             ),
             public_base_url=env.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
             log_level=_parse_log_level(env.get("LOG_LEVEL", "info")),
+            replication=_parse_bool("REPLICATION", env.get("REPLICATION", "false")),
+            replica_url=env.get("REPLICA_URL", "data/replica"),
+            replication_lag_limit_s=float(
+                _parse_int("REPLICATION_LAG_LIMIT", env.get("REPLICATION_LAG_LIMIT", "30"), 1)
+            ),
             admin_origins=tuple(
                 origin.strip()
                 for origin in env.get("ADMIN_ORIGINS", "").split(",")

@@ -76,6 +76,13 @@ class PreconditionFailed(DomainError):
     title = "Precondition failed"
 
 
+class StorageUnavailable(DomainError):
+    """The database cannot be written (or read) now: a read-only file, a full disk, an I/O error."""
+
+    status = 503
+    title = "Service unavailable"
+
+
 class PreconditionRequired(DomainError):
     """A write that needs ``If-Match`` came without it."""
 

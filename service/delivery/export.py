@@ -19,6 +19,7 @@ from service.delivery import reads
 from service.edge.prepared import PreparedResponse
 from service.store import content
 from service.store.db import ContentDB
+from service.store.files import make_private_dir, write_private_bytes
 
 MAX_EXPORT_ARTICLES = 100_000
 
@@ -102,14 +103,14 @@ def _targets(db: ContentDB, slug: str, keys: list[str], base_url: str) -> list[T
 
 def export_site(db: ContentDB, settings: Settings, directory: Path) -> ExportManifest:
     """Write every published article's JSON, sections and renders under ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+    make_private_dir(directory)
     files: list[ExportedFile] = []
 
     def write(file: str, url_path: str, build: Callable[[], PreparedResponse]) -> None:
         prepared = build()
         target = directory / file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(prepared.body)
+        make_private_dir(target.parent)
+        write_private_bytes(target, prepared.body)
         files.append(
             ExportedFile(
                 file=file,
@@ -131,7 +132,8 @@ def export_site(db: ContentDB, settings: Settings, directory: Path) -> ExportMan
             for file, url_path, build in _targets(db, summary.slug, keys, settings.public_base_url):
                 write(file, url_path, build)
     manifest = ExportManifest(articles=len(summaries), files=files)
-    (directory / "manifest.json").write_bytes(
-        msgspec.json.format(msgspec.json.encode(manifest), indent=2)
+    write_private_bytes(
+        directory / "manifest.json",
+        msgspec.json.format(msgspec.json.encode(manifest), indent=2),
     )
     return manifest

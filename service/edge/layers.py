@@ -21,6 +21,7 @@ from service.edge.requestid import RequestIdLayer
 from service.edge.requeststats import RequestStats
 from service.edge.routes import REPLAYED_PREFIXES
 from service.store.db import ContentDB
+from service.store.replication import replication_lag
 from service.store.stats import content_counts
 
 
@@ -55,7 +56,11 @@ def install_layers(
     if limiter is not None:
         inner = RateLimitLayer(inner, limiter)
     inner = MetricsLayer(
-        inner, stats, lambda: content_counts(db), lambda: (cache.hits, cache.misses)
+        inner,
+        stats,
+        lambda: content_counts(db),
+        lambda: (cache.hits, cache.misses),
+        (lambda: replication_lag(settings)) if settings.replication else None,
     )
     app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
     app.edge = Edge(cache, REPLAYED_PREFIXES, stats, limiter)

@@ -85,6 +85,20 @@ class _ContentCollector(Collector):
         yield cache
 
 
+class _ReplicationCollector(Collector):
+    """Seconds the Litestream replica has been missing a committed write (0 when current)."""
+
+    def __init__(self, read_lag: Callable[[], float | None]) -> None:
+        self._read_lag = read_lag
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        lag = self._read_lag()
+        if lag is not None:
+            yield GaugeMetricFamily(
+                "replication_lag_seconds", "Seconds the replica is behind.", value=lag
+            )
+
+
 class MetricsLayer:
     """Counts and times every request, writes the access log line, and serves ``/metrics``."""
 
@@ -94,12 +108,15 @@ class MetricsLayer:
         stats: RequestStats,
         read_counts: ContentCounts,
         cache_stats: CacheStats,
+        replication_lag: Callable[[], float | None] | None = None,
     ) -> None:
         self.app = app
         self.stats = stats
         self.registry = CollectorRegistry()
         self.registry.register(stats)
         self.registry.register(_ContentCollector(read_counts, cache_stats))
+        if replication_lag is not None:
+            self.registry.register(_ReplicationCollector(replication_lag))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from service.store.db import ContentDB, connect
+from service.store.files import create_private_file, make_private_dir
 
 
 class BackupError(RuntimeError):
@@ -29,9 +30,10 @@ def backup_database(db: ContentDB, destination: Path) -> None:
     The backup API copies pages in steps and restarts when a writer changes the source, so the
     copy is one consistent snapshot; it is checked before it is reported done.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(destination.parent)
     if destination.exists():
         raise BackupError(f"{destination} exists already; choose a new path for the backup.")
+    create_private_file(destination)  # a backup holds webhook secrets: owner-only from the start
     target = sqlite3.connect(destination)
     try:
         db.conn.backup(target, pages=256)

@@ -13,7 +13,18 @@ from typing import TypeAlias
 
 import sqlite_utils
 
+from service.errors import StorageUnavailable
+from service.store.files import PRIVATE_FILE_MODE, create_private_file, make_private_dir
+
 BUSY_TIMEOUT_MS = 5_000
+# SQLite's answers that mean the storage, not the request, is at fault; what to check for each.
+_STORAGE_FAULTS = {
+    "readonly": "the file, its -wal and -shm files and their folder must be writable by the server",
+    "disk is full": "the disk holding it is full; free some space",
+    "disk i/o error": "the disk reported an I/O error; check the disk and the file",
+    "unable to open": "the file or its folder cannot be opened; check that both exist and are "
+    "readable and writable by the server",
+}
 # The handle every store query takes: a connection inside ``ContentDB.read()`` or ``write()``.
 # Layers above the store name it by this alias, so only the store imports sqlite3.
 Connection: TypeAlias = sqlite3.Connection
@@ -35,7 +46,7 @@ class Generation:
 
     def _mapped(self) -> mmap.mmap:
         if self._map is None:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
             try:
                 if os.fstat(fd).st_size < self.SIZE:
                     os.pwrite(fd, os.urandom(self.SIZE), 0)
@@ -54,13 +65,45 @@ class Generation:
 
 
 def connect(path: Path) -> Connection:
-    """Open a connection with the pragmas every part of the service relies on."""
+    """Open a connection with the pragmas every part of the service relies on (a missing file is
+    created owner-only first, and SQLite gives its -wal and -shm files the same mode)."""
+    if not path.exists():
+        create_private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def storage_unavailable(path: Path, error: sqlite3.Error) -> StorageUnavailable | None:
+    """The domain error for an error of the storage itself (None for any other error)."""
+    message = str(error).lower()
+    for words, advice in _STORAGE_FAULTS.items():
+        if words in message:
+            return StorageUnavailable(
+                f"The content database {path} cannot be used right now ({error}): {advice}. "
+                "Nothing was changed."
+            )
+    return None
+
+
+@contextmanager
+def _storage_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        fault = storage_unavailable(path, error)
+        if fault is None:
+            raise
+        raise fault from error
+
+
+def free_bytes(content_db: ContentDB) -> int:
+    """Bytes free for the server on the disk holding the database."""
+    stats = os.statvfs(content_db.path.parent)
+    return stats.f_bavail * stats.f_frsize
 
 
 class ContentDB:
@@ -71,7 +114,7 @@ class ContentDB:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
         self.generation = Generation(path.with_name(path.name + ".generation"))
         self._local = threading.local()
         self._after_commit: list[Callable[[], None]] = []
@@ -106,14 +149,16 @@ class ContentDB:
         its commit neither bumps the generation nor runs the after-commit callbacks, which would
         empty every worker's response cache on every delivery attempt.
         """
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with _storage_errors(self.path):
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         if not is_content:
             return
         self.generation.bump()
@@ -123,15 +168,31 @@ class ContentDB:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction, so several queries see one consistent snapshot."""
+        with _storage_errors(self.path):
+            conn = self.conn
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def check_writable(self) -> None:
+        """Begin a write and give it up at once: ``StorageUnavailable`` when none can begin. A
+        lock held by another writer is no fault (the database is being written)."""
         conn = self.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("COMMIT")
+        with _storage_errors(self.path):
+            conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         """Close this thread's connection."""
