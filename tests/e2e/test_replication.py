@@ -21,7 +21,8 @@ import httpx
 
 from service.store.backup import integrity_check
 from service.store.replication import STATED_LAG_S
-from tests.e2e.conftest import ROOT, cli_token, free_port, running_server, wait_until_ready
+from tests.commands import cli_token
+from tests.e2e.conftest import ROOT, free_port, running_server, wait_until_ready
 
 SLUG = "ketamine-therapy-for-anxiety"
 ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"
@@ -109,7 +110,9 @@ def read_state(database: Path) -> State:
     conn = sqlite3.connect(database)
     try:
         row = conn.execute(
-            "SELECT a.live_revision, d.version, d.state FROM articles a "
+            # A draft's state follows from its sign-off and submission (schema.article.Draft).
+            "SELECT a.live_revision, d.version, CASE WHEN d.review IS NOT NULL THEN 'approved' "
+            "WHEN d.submitted_by IS NOT NULL THEN 'in_review' ELSE 'draft' END FROM articles a "
             "LEFT JOIN drafts d ON d.article_id = a.id WHERE a.slug = ?",
             (SLUG,),
         ).fetchone()
