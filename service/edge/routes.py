@@ -3,7 +3,7 @@ what each edge layer does with them (edge replay, rate-limit group, CORS group, 
 
 The edge, the rate limiter, CORS, the metrics layer and the admin router all derive their
 prefixes and patterns from ``ROUTES``, so a new public route is one row here (and its handler);
-tests/test_edge_routes.py checks the table against the app's own routes.
+tests/edge/test_routes.py checks the table against the app's own routes.
 """
 
 from __future__ import annotations

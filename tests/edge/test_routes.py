@@ -13,9 +13,7 @@ from service.api.admin import admin_router
 from service.edge import routes
 from service.edge.routes import ADMIN, ROUTES, WEBAPP
 from service.webapp.views import PREFIX as WEBAPP_PREFIX
-from tests.conftest import SLUG
-
-ARTICLE = f"/v1/articles/{SLUG}"
+from tests.conftest import ARTICLE, SLUG
 
 # path: (answered by the edge's replay, rate-limit group, CORS group, metrics label if unrouted)
 EXPECTED: dict[str, tuple[bool, str | None, str, str]] = {
