@@ -54,6 +54,7 @@ def test_dose_change_names_the_section_the_therapy_and_the_bound() -> None:
             change="changed",
             before=1.0,
             after=0.8,
+            summary="Intravenous > dose > maximum: 1 -> 0.8 mg/kg (-20%)",
         )
     ]
 
@@ -70,6 +71,7 @@ def test_inserted_list_item_is_one_addition_not_a_cascade() -> None:
             path="items[0]",
             change="added",
             after={"title": "Sleep", "body": "Some people sleep better."},
+            summary="Sleep: added",
         )
     ]
 
@@ -141,3 +143,21 @@ def test_first_version_adds_every_field_and_section() -> None:
     assert len(added) == len(changes)
     assert ("therapy-types", "") in added
     assert (None, "title") in added
+
+
+def test_changes_read_in_the_vocabulary_words_and_codings_follow_their_keys() -> None:
+    therapies = seed_section("therapy-types")
+    assert isinstance(therapies, TherapyTypesSection)
+    iv, im, *rest = therapies.therapies
+    assert iv.dose is not None
+    changed = [
+        msgspec.structs.replace(iv, dose=msgspec.structs.replace(iv.dose, max=0.9)),
+        msgspec.structs.replace(im, route="subcutaneous"),
+        *rest,
+    ]
+    section = msgspec.structs.replace(therapies, therapies=changed)
+
+    assert [c.summary for c in changes_between(with_section(section))] == [
+        "Intravenous > dose > maximum: 1 -> 0.9 mg/kg (-10%)",
+        "Subcutaneous > route: Intramuscular (IM) -> Subcutaneous (SC)",
+    ]

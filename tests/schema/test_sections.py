@@ -37,8 +37,12 @@ def test_valid_therapy_section_decodes_with_typed_dose() -> None:
     ("body", "path", "words"),
     [
         (therapy_section(dose={"min": 2, "max": 1, "unit": "mg"}), "$.therapies[0].dose", "max"),
-        (therapy_section(route="oral"), "$.therapies[0].route", "oral"),
-        (therapy_section(dose={"min": 1, "max": 2, "unit": "g"}), "$.therapies[0].dose.unit", "g"),
+        (therapy_section(route="intrathecal"), "$.therapies[0].route", "intrathecal"),
+        (
+            therapy_section(dose={"min": 1, "max": 2, "unit": "kg"}),
+            "$.therapies[0].dose.unit",
+            "kg",
+        ),
         (
             therapy_section(duration_minutes={"min": 60, "max": 40}),
             "$.therapies[0].duration_minutes",

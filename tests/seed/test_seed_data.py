@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -10,7 +11,7 @@ import msgspec
 import pytest
 from markdown_it import MarkdownIt
 
-from schema.base import RICH_TEXT_FIELDS, Model
+from schema.base import Model, rich_text_fields
 from schema.sections import (
     BenefitsSection,
     CandidacySection,
@@ -22,6 +23,7 @@ from schema.sections import (
     WhatToExpectSection,
 )
 from seed.data import SeedArticle, load_seed_article
+from service.channels.render.references import resolve_references
 from tests.seed.source import SOURCE_TEXT, iter_strings
 
 IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\((?P<url>[^)\s]+)\)$")
@@ -42,6 +44,22 @@ S = TypeVar("S", bound=Model)
 def article() -> SeedArticle:
     """The seed article as the loader decodes it."""
     return load_seed_article()
+
+
+@pytest.fixture(scope="module")
+def resolved(article: SeedArticle) -> SeedArticle:
+    """The seed article as readers get it: references to typed facts written out."""
+    return resolve_references(article)
+
+
+def as_rendered(text: str) -> str:
+    """Source text as channels write typed facts: ranges with an en dash, no trailing zeros.
+
+    The seed refers to its typed doses and durations; channels write ``2`` en dash ``4`` and
+    ``1`` rather than ``1.0`` (a trailing zero is misread as ten times the dose).
+    """
+    text = re.sub(r"(?<=\d)-(?=\d)", "\N{EN DASH}", text)
+    return re.sub(r"\b(\d+)\.0\b", r"\1", text)
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +132,15 @@ def test_therapies_carry_routes_dose_ranges_and_durations_from_source(
     ]
 
 
-def test_therapy_dose_ranges_match_the_range_their_paragraph_states(article: SeedArticle) -> None:
+def test_therapy_paragraphs_refer_to_their_dose_instead_of_restating_it(
+    article: SeedArticle, resolved: SeedArticle
+) -> None:
+    for therapy in only_section(article, TherapyTypesSection).therapies:
+        assert "{dose.min} to {dose.max}" in therapy.body, therapy.name
+        assert not re.search(r"\d+ ?mg", therapy.body), therapy.name
     stated_range = re.compile(r"(\d+(?:\.\d+)?) (mg/kg|mg) to (\d+(?:\.\d+)?) \2 ")
 
-    for therapy in only_section(article, TherapyTypesSection).therapies:
+    for therapy in only_section(resolved, TherapyTypesSection).therapies:
         stated = stated_range.search(therapy.body)
         assert stated is not None, therapy.name
         assert (float(stated[1]), float(stated[3]), stated[2]) == (
@@ -128,18 +151,18 @@ def test_therapy_dose_ranges_match_the_range_their_paragraph_states(article: See
 
 
 def test_therapy_schedule_onset_and_setting_quote_their_own_paragraph(
-    article: SeedArticle,
+    resolved: SeedArticle,
 ) -> None:
-    therapies = only_section(article, TherapyTypesSection).therapies
+    therapies = only_section(resolved, TherapyTypesSection).therapies
 
     assert [(t.schedule, t.onset, t.setting) for t in therapies] == [
         (
-            "usually over 2-4 weeks",
+            "usually over 2\N{EN DASH}4 weeks",
             "often felt within hours",
             "in a controlled medical environment",
         ),
         (None, None, None),
-        (None, "often peaking within 30-45 minutes", "at home under medical supervision"),
+        (None, "often peaking within 30\N{EN DASH}45 minutes", "at home under medical supervision"),
         (
             "twice a week for the first month, then tapered based on the "
             "patient\N{RIGHT SINGLE QUOTATION MARK}s response",
@@ -227,8 +250,9 @@ def test_added_text_is_limited_to_agreed_values(article: SeedArticle) -> None:
 
 
 def test_every_source_sentence_appears_verbatim_in_seed_data(
-    article: SeedArticle, source_lines: list[str]
+    resolved: SeedArticle, source_lines: list[str]
 ) -> None:
+    article = resolved
     strings = [value for _, value in iter_strings(msgspec.to_builtins(article))]
     # The data splits some source lines into fields; rejoin them the way the source wrote them.
     items = (
@@ -247,7 +271,7 @@ def test_every_source_sentence_appears_verbatim_in_seed_data(
     missing = [
         sentence
         for line in source_lines
-        for sentence in split_sentences(line)
+        for sentence in split_sentences(as_rendered(line))
         if sentence not in haystack
         # A heading's trailing colon is punctuation; titles are stored without it.
         and not (sentence.endswith(":") and sentence[:-1] in section_titles)
@@ -257,9 +281,10 @@ def test_every_source_sentence_appears_verbatim_in_seed_data(
 
 
 def test_seed_data_adds_no_text_beyond_allowed_additions(
-    article: SeedArticle, source_lines: list[str]
+    resolved: SeedArticle, source_lines: list[str]
 ) -> None:
-    source = " ".join(source_lines)
+    article = resolved
+    source = as_rendered(" ".join(source_lines))
     added_title_paths = {
         ("sections", index, "title")
         for index, section in enumerate(article.sections)
@@ -272,7 +297,9 @@ def test_seed_data_adds_no_text_beyond_allowed_additions(
             or path == ("fields", "hero_image")  # checked against the image line above
             or path[0] == "review"
             or path in added_title_paths
-            or path[-1] in {"key", "kind", "route", "unit"}
+            or path[-1] in {"key", "kind", "route", "unit", "form", "period_unit"}
+            or "route_coding" in path
+            or "form_coding" in path
             or (len(path) >= 2 and path[-2] == "conditions")  # typed, checked above
         )
 
@@ -285,13 +312,24 @@ def test_seed_data_adds_no_text_beyond_allowed_additions(
     assert invented == []
 
 
+def rich_strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[object, str]]:
+    """Every non-empty rich-text string in a Struct tree, found by its type, with its path."""
+    if isinstance(value, msgspec.Struct):
+        rich = rich_text_fields(type(value))
+        for name in value.__struct_fields__:
+            item = getattr(value, name)
+            if name in rich and isinstance(item, str) and item:
+                yield (*path, name), item
+            else:
+                yield from rich_strings(item, (*path, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from rich_strings(item, (*path, index))
+
+
 def test_rich_text_renders_as_plain_paragraphs_of_the_stored_text(article: SeedArticle) -> None:
     markdown = MarkdownIt("commonmark")
-    rich = [
-        (path, value)
-        for path, value in iter_strings(msgspec.to_builtins(article))
-        if path[-1] in RICH_TEXT_FIELDS and value
-    ]
+    rich = list(rich_strings(article))
 
     assert len(rich) > 10
     for path, value in rich:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from schema.webhooks import WEBHOOK_EVENT_TYPES
 from service.editorial import live
 from service.editorial.actor import Actor
 from service.store import content
-from service.store import webhooks as store
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 from tests.conftest import SLUG
@@ -19,7 +19,7 @@ URL = "http://x.test/"
 def test_publish_unpublish_and_rollback_queue_one_delivery_per_interested_subscription(
     seeded_db: ContentDB,
 ) -> None:
-    everything, _ = subscribe(seeded_db, URL, list(store.EVENT_TYPE_OF.values()))
+    everything, _ = subscribe(seeded_db, URL, list(WEBHOOK_EVENT_TYPES))
     publishes, _ = subscribe(seeded_db, URL, ["article.published"])
     paused, _ = subscribe(seeded_db, URL, ["article.published"], is_active=False)
     editor = Actor(name="Erin Editor", role="editor")

@@ -9,6 +9,7 @@ import pytest
 
 from schema.article import ArticleFields
 from schema.sections import SECTION_TYPES, Section, TherapyTypesSection
+from schema.units import DOSE_UNITS
 from seed.data import load_seed_article
 from service.webapp.fieldtypes import struct_info
 from service.webapp.formdata import Invalid, apply_op, errors_by_field, read_form, to_struct
@@ -90,7 +91,9 @@ def test_dose_fields_are_numbers_with_a_unit_select_and_route_a_select() -> None
         "any",
     )
     unit = find(form, "therapies[0].dose.unit")
-    assert unit.kind == "select" and [v for v, _ in unit.options] == ["mg", "mg/kg"]
+    # Units are the vocabulary's, labelled as readers see them (``ug`` reads ``mcg``).
+    assert unit.kind == "select" and sorted(v for v, _ in unit.options) == sorted(DOSE_UNITS)
+    assert ("ug", "mcg") in unit.options
     route = find(form, "therapies[0].route")
     assert ("intravenous", "Intravenous (IV)") in route.options
     body = find(form, "therapies[0].body")
@@ -118,7 +121,7 @@ def test_min_above_max_is_an_error_on_the_dose_group() -> None:
     [
         ({"title": ""}, "title", "Required"),
         ({"therapies[0].dose.max": "many"}, "therapies[0].dose.max", "Enter a number"),
-        ({"therapies[0].dose.unit": "g"}, "therapies[0].dose.unit", "Invalid enum value 'g'"),
+        ({"therapies[0].dose.unit": "lb"}, "therapies[0].dose.unit", "Invalid enum value 'lb'"),
         (
             {"therapies[0].duration_minutes.max": ""},
             "therapies[0].duration_minutes.max",
@@ -178,14 +181,8 @@ def test_list_buttons(op: str, names: list[str], focus: str | None) -> None:
 def test_an_added_item_is_blank_and_its_first_input_gets_focus() -> None:
     data: dict[str, Any] = {"therapies": []}
     focus = apply_op(TherapyTypesSection, data, "add:therapies")
-    assert data["therapies"] == [
-        {
-            "name": "",
-            "route": "intramuscular",
-            "dose": {"min": "", "max": "", "unit": "mg"},
-            "body": "",
-        }
-    ]
+    # Route and dose are optional (talking therapies have neither), so a new item starts bare.
+    assert data["therapies"] == [{"name": "", "body": ""}]
     form = build_form(TherapyTypesSection, data, focus=focus)
     assert [leaf.name for leaf in leaves(form) if leaf.is_focused] == ["therapies[0].name"]
 
@@ -196,3 +193,53 @@ def test_article_fields_use_the_same_generator() -> None:
     assert [leaf.kind for leaf in leaves(form)] == ["text", "textarea", "textarea", "textarea"]
     assert to_struct(ArticleFields, read_form(ArticleFields, posted(form))) == fields
     assert struct_info(ArticleFields).fields[0].name == "title"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("0,9", 0.9), ("0.9", 0.9), ("1,25", 1.25), (",5", 0.5)],
+    ids=["decimal-comma", "decimal-point", "two-decimals", "leading-comma"],
+)
+def test_a_decimal_comma_reads_as_a_decimal_point(typed: str, stored: float) -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    data = read_form(TherapyTypesSection, posted(form, **{"therapies[0].dose.max": typed}))
+
+    therapies = to_struct(TherapyTypesSection, data, key=section.key)
+
+    assert isinstance(therapies, TherapyTypesSection)
+    dose = therapies.therapies[0].dose
+    assert dose is not None and dose.max == stored
+
+
+def test_a_comma_that_may_separate_thousands_is_asked_about() -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    data = read_form(TherapyTypesSection, posted(form, **{"therapies[0].dose.max": "1,000"}))
+
+    with pytest.raises(Invalid) as raised:
+        to_struct(TherapyTypesSection, data, key=section.key)
+
+    assert errors_by_field(raised.value.errors) == {"therapies[0].dose.max": "Enter a number"}
+
+
+def test_forms_offer_every_section_kind_and_vocabulary_labels() -> None:
+    kinds = {struct_info(cls).tag for cls in SECTION_TYPES}
+    assert {"contraindications", "interactions", "warnings", "faq"} <= kinds
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    form = build_form(TherapyTypesSection, section)
+    assert ("lozenge", "Lozenge") in find(form, "therapies[2].form").options
+
+
+def test_an_implausible_dose_is_flagged_beside_its_field() -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    iv = section.therapies[0]
+    assert iv.dose is not None
+    slipped = msgspec.structs.replace(iv, dose=msgspec.structs.replace(iv.dose, max=9))
+    form = build_form(
+        TherapyTypesSection,
+        msgspec.structs.replace(section, therapies=[slipped, *section.therapies[1:]]),
+    )
+
+    assert "decimal point" in find(form, "therapies[0].dose").hint
+    assert "decimal point" not in find(form, "therapies[1].dose").hint

@@ -8,7 +8,8 @@ from typing import Any
 import msgspec
 
 from schema.article import Article
-from schema.base import RICH_TEXT_FIELDS
+from schema.base import rich_text_fields
+from service.channels.render.references import resolve_references
 
 BASE_URL = "https://api.example.com"
 WEB_URL = "https://api.example.com/v1/articles/ketamine-for-anxiety/render/web"
@@ -129,13 +130,15 @@ def collapse(text: str) -> str:
 
 
 def rich_texts(value: object) -> list[str]:
-    """Every non-empty rich-text value in a Struct tree."""
+    """Every non-empty rich-text value in a Struct tree, found by type, references resolved."""
     found: list[str] = []
 
     def walk(node: object) -> None:
-        if isinstance(node, dict):
-            for key, item in node.items():
-                if key in RICH_TEXT_FIELDS and isinstance(item, str):
+        if isinstance(node, msgspec.Struct):
+            rich = rich_text_fields(type(node))
+            for name in node.__struct_fields__:
+                item = getattr(node, name)
+                if name in rich and isinstance(item, str):
                     found.extend([item] if item else [])
                 else:
                     walk(item)
@@ -143,7 +146,7 @@ def rich_texts(value: object) -> list[str]:
             for item in node:
                 walk(item)
 
-    walk(msgspec.to_builtins(value))
+    walk(resolve_references(value))
     return found
 
 
