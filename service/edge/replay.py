@@ -1,8 +1,9 @@
 """The edge: hot public GETs answered from prepared responses, in front of everything else.
 
 Published content is immutable per revision, so a response built once can be replayed until the
-content generation changes. A hit costs a dict lookup and an ``os.stat``; misses, other methods
-and other paths go on to the layers and the Litestar app, whose handlers fill the cache.
+content generation changes. A hit costs a dict lookup and a read of the mmap'd generation
+marker; misses, other methods and other paths go on to the layers and the Litestar app, whose
+handlers fill the cache.
 """
 
 from __future__ import annotations
