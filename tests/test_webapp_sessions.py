@@ -72,9 +72,9 @@ def test_a_changed_cookie_is_no_session(tmp_path: Path, mangle: Callable[[str], 
 
 
 def test_a_cookie_from_another_databases_key_is_no_session(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
     ours = SessionSigner(tmp_path / "one" / "content.db")
     theirs = SessionSigner(tmp_path / "two" / "content.db")
-    for signer in (ours, theirs):
-        signer.path.parent.mkdir()
     cookie = theirs.encode(theirs.issue(1, "Ada Admin", "admin", now=NOW))
     assert ours.decode(cookie, now=NOW) is None

@@ -1,4 +1,7 @@
-"""CORS as one ASGI layer: public reads open to every origin, admin routes to listed origins."""
+"""CORS as one ASGI layer: public reads open to every origin, admin routes to listed origins.
+
+The web app under ``/admin`` gets no CORS headers at all: its pages are for this site only.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from service.edge.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from service.edge.prepared import PUBLIC_CORS_HEADERS
 
 ADMIN_PREFIX = "/v1/admin"
+WEBAPP_PREFIX = "/admin"
 _PUBLIC_PREFLIGHT = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD"),
@@ -59,7 +63,8 @@ class CORSLayer:
         return str(scope["path"]).startswith(ADMIN_PREFIX)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or path == WEBAPP_PREFIX or path.startswith(WEBAPP_PREFIX + "/"):
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
