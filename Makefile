@@ -16,7 +16,7 @@ export WEBHOOK_RETRY_SCHEDULE
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint seed schema token bench browser screenshots clean
+.PHONY: help run test lint seed schema token bench browser screenshots mutants clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ token: $(STAMP) ## Create an API token: make token NAME=alice ROLE=editor
 bench: $(STAMP) ## Benchmark the server against a bare-ASGI baseline with wrk (writes bench/results.md)
 	$(BIN)/python bench/run.py
 
+mutants: $(STAMP) ## Mutation-test auth, workflow rules and sanitizing (config: [tool.mutmut])
+	$(BIN)/mutmut run; status=$$?; $(BIN)/mutmut results; exit $$status
+
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
@@ -59,4 +62,4 @@ screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/scree
 	$(BIN)/python -m tests.e2e.screenshots
 
 clean: ## Remove the virtualenv and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
