@@ -8,6 +8,7 @@ place in content backups or exports. Rows hold a SHA-256 of the session id, neve
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -46,6 +47,8 @@ class SessionStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        # Made private before SQLite opens it; its -wal and -shm files take the same mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         with self.write() as conn:
             conn.execute(_SCHEMA)
 
