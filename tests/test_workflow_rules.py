@@ -1,0 +1,255 @@
+"""The workflow rules' exact outcomes: what each transition returns, stores and audits.
+
+Written to kill the mutants `make mutants` found surviving (docs/testing.md): a transition that
+audits the wrong action, article or revision, forgets to clear a field, or answers with the
+wrong change would have passed the story tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from schema.api import ArticleCreate, ArticlePatch
+from schema.article import DraftState
+from schema.sections import IntroSection
+from seed.data import load_seed_article
+from service.delivery.reads import get_live
+from service.editorial import drafts, history, live, review
+from service.editorial.actor import Actor
+from service.editorial.versions import draft_etag
+from service.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from service.store.codec import utc_now
+from service.store.db import ContentDB
+from tests.conftest import SLUG
+from tests.test_workflow import EDITOR, REVIEWER, approved_draft, edit_intro
+
+SEED_KEYS = [section.key for section in load_seed_article().sections]
+Keys = list[str]
+OTHER = Actor(name="Olga Other", role="reviewer", request_id="req-9")
+
+
+def last_audit(db: ContentDB) -> tuple[str, str, str, str | None, int | None, str]:
+    """The newest audit entry as (actor, role, action, article, revision, detail)."""
+    entry = history.read_audit(db, article=None, since=None, limit=500).entries[-1]
+    return (entry.actor, entry.role, entry.action, entry.article, entry.revision, entry.detail)
+
+
+def in_review(db: ContentDB) -> str:
+    """Edit and submit the seed article's draft; its ETag."""
+    edit_intro(db)
+    return draft_etag(review.submit(db, EDITOR, SLUG, None))
+
+
+# --- reject -------------------------------------------------------------------------------
+
+
+def test_reject_sends_the_draft_back_clearing_review_schedule_and_submitter(
+    seeded_db: ContentDB,
+) -> None:
+    approved_draft(seeded_db)
+    live.publish(seeded_db, EDITOR, SLUG, utc_now() + timedelta(days=1), None)
+    rejected = review.reject(seeded_db, OTHER, SLUG, "  Cite the trial.  ", None)
+    assert rejected.state is DraftState.DRAFT
+    assert (rejected.review, rejected.scheduled_at, rejected.submitted_by) == (None, None, None)
+    assert rejected.rejection_reason == "Cite the trial."
+    assert drafts.read_draft(seeded_db, SLUG, EDITOR) == rejected
+    assert last_audit(seeded_db) == (
+        OTHER.name, "reviewer", "rejected", SLUG, 1, "Cite the trial."
+    )  # fmt: skip
+    assert live.publish_due(seeded_db, utc_now() + timedelta(days=2)) == []
+
+
+def test_reject_checks_an_if_match_when_one_is_sent(seeded_db: ContentDB) -> None:
+    etag = in_review(seeded_db)
+    with pytest.raises(PreconditionFailed):
+        review.reject(seeded_db, OTHER, SLUG, "No.", '"stale"')
+    assert review.reject(seeded_db, OTHER, SLUG, "No.", etag).state is DraftState.DRAFT
+
+
+def test_reject_of_a_draft_not_in_review_names_the_states_that_allow_it(
+    seeded_db: ContentDB,
+) -> None:
+    edit_intro(seeded_db)
+    with pytest.raises(Conflict) as refused:
+        review.reject(seeded_db, OTHER, SLUG, "No.", None)
+    assert refused.value.detail == (
+        f"The draft of {SLUG!r} is `draft`; only a draft in `in_review` or `approved` "
+        "can be rejected."
+    )
+
+
+# --- unpublish ----------------------------------------------------------------------------
+
+
+def test_unpublish_withdraws_every_section_and_audits_the_revision(seeded_db: ContentDB) -> None:
+    change = live.unpublish(seeded_db, EDITOR, SLUG)
+    assert (change.article, change.action, change.revision) == (SLUG, "unpublished", 1)
+    assert change.sections_changed == SEED_KEYS
+    assert change.at is not None
+    assert get_live(seeded_db, SLUG) is None
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "unpublished", SLUG, 1, "revision 1 withdrawn"
+    )  # fmt: skip
+    with pytest.raises(Conflict) as again:
+        live.unpublish(seeded_db, EDITOR, SLUG)
+    assert again.value.detail == f"The article {SLUG!r} is not published, so cannot be unpublished."
+
+
+# --- rollback -----------------------------------------------------------------------------
+
+
+def test_rollback_to_a_missing_revision_names_the_field(seeded_db: ContentDB) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        live.rollback(seeded_db, EDITOR, SLUG, 9)
+    assert refused.value.detail == f"The article {SLUG!r} has no revision 9."
+    assert refused.value.errors == (FieldError("$.revision", "no revision 9"),)
+
+
+def test_rollback_answers_audits_and_records_who_restored_what(seeded_db: ContentDB) -> None:
+    approved_draft(seeded_db)
+    live.publish(seeded_db, EDITOR, SLUG, None, None)
+    change = live.rollback(seeded_db, EDITOR, SLUG, 1)
+    assert (change.article, change.action, change.revision) == (SLUG, "rolled_back", 3)
+    assert change.sections_changed == ["intro"]
+    restored = history.get_revision(seeded_db, SLUG, 3)
+    assert (restored.published_by, restored.restored_from) == (EDITOR.name, 1)
+    assert restored.published_at == change.at
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "rolled_back", SLUG, 3,
+        "restored revision 1; sections changed: intro",
+    )  # fmt: skip
+    assert history.list_history(seeded_db, SLUG).live_revision == 3
+
+
+# --- publish ------------------------------------------------------------------------------
+
+
+def test_publish_answers_audits_and_clears_the_draft(seeded_db: ContentDB) -> None:
+    approved = approved_draft(seeded_db)
+    change = live.publish(seeded_db, EDITOR, SLUG, None, None)
+    assert (change.article, change.action, change.revision) == (SLUG, "published", 2)
+    assert change.sections_changed == ["intro"]
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "published", SLUG, 2,
+        f"draft version {approved.version}; sections changed: intro",
+    )  # fmt: skip
+    fresh = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    assert (fresh.base_revision, fresh.version, fresh.editors) == (2, 1, [])
+
+
+def test_a_scheduled_publish_is_audited_with_its_time(seeded_db: ContentDB) -> None:
+    approved = approved_draft(seeded_db)
+    at = utc_now() + timedelta(hours=3)
+    change = live.publish(seeded_db, EDITOR, SLUG, at, None)
+    assert (change.article, change.action, change.revision, change.at) == (
+        SLUG, "scheduled", None, at
+    )  # fmt: skip
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "publish_scheduled", SLUG, None,
+        f"draft version {approved.version + 1} at {at.isoformat()}",
+    )  # fmt: skip
+
+
+# --- drafts: create, reorder, delete ----------------------------------------------------
+
+
+def test_create_article_starts_a_first_draft_and_audits_it(db: ContentDB) -> None:
+    intro = IntroSection(key="intro", title="Introduction", body="Hello.")
+    body = ArticleCreate(
+        slug="new-article",
+        title="New",
+        summary="A new article.",
+        disclaimer="Not advice.",
+        hero_image="https://example.test/a.png",
+        sections=[intro],
+    )
+    draft = drafts.create_article(db, EDITOR, body)
+    assert (draft.article, draft.state, draft.version, draft.base_revision) == (
+        "new-article", DraftState.DRAFT, 1, None
+    )  # fmt: skip
+    assert (draft.fields.title, draft.fields.summary, draft.fields.disclaimer) == (
+        "New", "A new article.", "Not advice."
+    )  # fmt: skip
+    assert draft.fields.hero_image == "https://example.test/a.png"
+    assert draft.sections == [intro]
+    assert (draft.editors, draft.updated_by) == ([EDITOR.name], EDITOR.name)
+    assert drafts.read_draft(db, "new-article", EDITOR) == draft
+    assert last_audit(db) == (
+        EDITOR.name, "editor", "article_created", "new-article", None, "1 section(s)"
+    )  # fmt: skip
+    with pytest.raises(Conflict) as again:
+        drafts.create_article(db, EDITOR, body)
+    assert again.value.detail == "An article with the slug 'new-article' exists already."
+
+
+def _order(db: ContentDB, keys: list[str]) -> list[str]:
+    draft = drafts.read_draft(db, SLUG, EDITOR)
+    new = drafts.patch_draft(db, EDITOR, SLUG, ArticlePatch(section_order=keys), draft_etag(draft))
+    return [section.key for section in new.sections]
+
+
+def test_section_order_is_applied_exactly(seeded_db: ContentDB) -> None:
+    reversed_keys = list(reversed(SEED_KEYS))
+    assert _order(seeded_db, reversed_keys) == reversed_keys
+    assert last_audit(seeded_db)[2:5] == ("draft_patched", SLUG, 1)
+    assert last_audit(seeded_db)[5] == "changed section_order; draft version 2"
+
+
+@pytest.mark.parametrize(
+    ("change", "problems"),
+    [
+        (lambda keys: keys[:-1], lambda keys: f"missing: {keys[-1]}"),
+        (lambda keys: [*keys, "extra"], lambda keys: "unknown: extra"),
+        (lambda keys: [*keys[:-1], "extra"], lambda keys: f"missing: {keys[-1]}; unknown: extra"),
+        (
+            lambda keys: [keys[0], *keys[:-1]],
+            lambda keys: f"missing: {keys[-1]}; repeated: {keys[0]}",
+        ),
+        (lambda keys: [*keys, keys[0]], lambda keys: f"repeated: {keys[0]}"),
+    ],
+    ids=["missing", "unknown", "missing-and-unknown", "missing-and-repeated", "repeated"],
+)
+def test_a_bad_section_order_names_every_problem(
+    seeded_db: ContentDB, change: Callable[[Keys], Keys], problems: Callable[[Keys], str]
+) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    keys = [section.key for section in draft.sections]
+    order, expected = change(keys), problems(keys)
+    with pytest.raises(InvalidInput) as refused:
+        patch = ArticlePatch(section_order=order)
+        drafts.patch_draft(seeded_db, EDITOR, SLUG, patch, draft_etag(draft))
+    assert refused.value.detail == (
+        f"`section_order` must list every section key of the draft exactly once ({expected})."
+    )
+    assert refused.value.errors == (FieldError("$.section_order", expected),)
+
+
+def test_a_patch_with_fields_and_order_changes_both_and_says_so(seeded_db: ContentDB) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    keys = list(reversed(SEED_KEYS))
+    patch = ArticlePatch(title="Retitled", section_order=keys)
+    new = drafts.patch_draft(seeded_db, EDITOR, SLUG, patch, draft_etag(draft))
+    assert new.fields.title == "Retitled"
+    assert [s.key for s in new.sections] == keys
+    assert last_audit(seeded_db)[5] == "changed title, section_order; draft version 2"
+
+
+def test_delete_section_removes_only_that_section_and_names_the_others_when_missing(
+    seeded_db: ContentDB,
+) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    new = drafts.delete_section(seeded_db, EDITOR, SLUG, "intro", draft_etag(draft))
+    assert [s.key for s in new.sections] == SEED_KEYS[1:]
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "section_deleted", SLUG, 1, "section intro removed; draft version 2"
+    )  # fmt: skip
+    with pytest.raises(NotFound) as missing:
+        drafts.delete_section(seeded_db, EDITOR, SLUG, "intro", draft_etag(new))
+    assert missing.value.detail == (
+        f"The draft of {SLUG!r} has no section 'intro'; its sections are: "
+        f"{', '.join(SEED_KEYS[1:])}."
+    )
+    assert REVIEWER.role == "reviewer"
