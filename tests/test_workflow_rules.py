@@ -253,3 +253,22 @@ def test_delete_section_removes_only_that_section_and_names_the_others_when_miss
         f"{', '.join(SEED_KEYS[1:])}."
     )
     assert REVIEWER.role == "reviewer"
+
+
+def test_an_empty_patch_is_refused_naming_the_body(seeded_db: ContentDB) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    with pytest.raises(InvalidInput) as refused:
+        drafts.patch_draft(seeded_db, EDITOR, SLUG, ArticlePatch(), draft_etag(draft))
+    assert refused.value.detail == "The patch names no field to change."
+    assert refused.value.errors == (FieldError("$", "name at least one field"),)
+
+
+def test_deleting_from_a_draft_without_sections_says_none_are_left(db: ContentDB) -> None:
+    body = ArticleCreate(slug="empty", title="Empty", summary="No sections.", disclaimer="None.")
+    draft = drafts.create_article(db, EDITOR, body)
+    with pytest.raises(NotFound) as missing:
+        drafts.delete_section(db, EDITOR, "empty", "intro", draft_etag(draft))
+    assert (
+        missing.value.detail
+        == "The draft of 'empty' has no section 'intro'; its sections are: none."
+    )
