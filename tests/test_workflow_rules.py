@@ -272,3 +272,61 @@ def test_deleting_from_a_draft_without_sections_says_none_are_left(db: ContentDB
         missing.value.detail
         == "The draft of 'empty' has no section 'intro'; its sections are: none."
     )
+
+
+def test_publish_checks_an_if_match_when_one_is_sent(seeded_db: ContentDB) -> None:
+    approved = approved_draft(seeded_db)
+    with pytest.raises(PreconditionFailed):
+        live.publish(seeded_db, EDITOR, SLUG, None, '"stale"')
+    assert live.publish(seeded_db, EDITOR, SLUG, None, draft_etag(approved)).revision == 2
+
+
+def test_publish_of_a_draft_not_approved_names_the_state_it_needs(seeded_db: ContentDB) -> None:
+    in_review(seeded_db)
+    with pytest.raises(Conflict) as refused:
+        live.publish(seeded_db, EDITOR, SLUG, None, None)
+    assert refused.value.detail == (
+        f"The draft of {SLUG!r} is `in_review`; only a draft in `approved` can be published."
+    )
+
+
+def test_publishing_content_equal_to_live_says_no_section_changed(seeded_db: ContentDB) -> None:
+    seed_intro = next(s for s in load_seed_article().sections if s.key == "intro")
+    edit_intro(seeded_db, text="Changed.")
+    draft = edit_intro(seeded_db, text=seed_intro.body)  # and back: edited, but equal to live
+    submitted = review.submit(seeded_db, EDITOR, SLUG, draft_etag(draft))
+    review.approve(seeded_db, REVIEWER, SLUG, draft_etag(submitted), "MD")
+    change = live.publish(seeded_db, EDITOR, SLUG, None, None)
+    assert change.sections_changed == []
+    assert last_audit(seeded_db)[5].endswith("; sections changed: none")
+
+
+def test_a_section_key_must_match_the_path(seeded_db: ContentDB) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    intro = IntroSection(key="intro", title="Introduction", body="x")
+    with pytest.raises(InvalidInput) as refused:
+        drafts.put_section(seeded_db, EDITOR, SLUG, "safety", intro, draft_etag(draft))
+    assert refused.value.detail == (
+        "The body's `key` ('intro') differs from the key in the path ('safety')."
+    )
+    assert refused.value.errors == (FieldError("$.key", "must equal the path's key 'safety'"),)
+
+
+def test_a_draft_holds_at_most_a_hundred_sections(db: ContentDB) -> None:
+    sections = [IntroSection(key=f"s-{n}", title=f"S {n}", body="x") for n in range(99)]
+    body = ArticleCreate(
+        slug="long", title="Long", summary="Many.", disclaimer="None.", sections=sections
+    )
+    draft = drafts.create_article(db, EDITOR, body)
+    hundredth = IntroSection(key="s-99", title="S 99", body="x")
+    draft, added = drafts.put_section(db, EDITOR, "long", "s-99", hundredth, draft_etag(draft))
+    assert added and len(draft.sections) == drafts.MAX_SECTIONS == 100
+    extra = IntroSection(key="s-100", title="S 100", body="x")
+    with pytest.raises(InvalidInput) as refused:
+        drafts.put_section(db, EDITOR, "long", "s-100", extra, draft_etag(draft))
+    assert refused.value.detail == "The draft has 100 sections, the most an article may have."
+    assert refused.value.errors == (FieldError("$", "at most 100 sections"),)
+    first = IntroSection(key="s-0", title="First", body="y")
+    _, added = drafts.put_section(db, EDITOR, "long", "s-0", first, draft_etag(draft))
+    assert added is False
+    assert last_audit(db)[5] == "section s-0 replaced; draft version 3"
