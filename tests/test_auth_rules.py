@@ -6,12 +6,16 @@ Written to kill the mutants `make mutants` found surviving in the auth code (doc
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar, get
 from litestar.exceptions import NotAuthorizedException
+from litestar.testing import TestClient
 
+from service.config import Settings
 from service.editorial import history
 from service.errors import FieldError, InvalidInput
 from service.handlers import auth
 from service.store.db import ContentDB
+from tests.conftest import SLUG
 
 
 def _last_audit(db: ContentDB) -> tuple[str, str, str | None, str]:
@@ -92,3 +96,35 @@ def test_revoking_audits_how_many_of_whom_and_which_role(db: ContentDB) -> None:
     assert _last_audit(db) == ("cli", "tokens_revoked", None, "2 token(s) of Dana")
     assert auth.revoke_tokens(db, "Dana") == 0
     assert _last_audit(db)[3] == "2 token(s) of Dana"  # nothing revoked, nothing audited
+
+
+def test_a_handler_naming_no_roles_admits_only_admins() -> None:
+    @get("/unlisted", sync_to_thread=False)
+    def unlisted() -> None:
+        """A route someone forgot to give roles."""
+
+    @get("/listed", opt={"roles": auth.EDITORS}, sync_to_thread=False)
+    def listed() -> None:
+        """A route for editors."""
+
+    assert auth.roles_of(unlisted) == ()
+    assert auth.roles_of(listed) == ("editor",)
+
+
+def test_the_audit_row_carries_the_request_id_of_the_admin_request(
+    client: TestClient[Litestar], editor_headers: dict[str, str], settings: Settings
+) -> None:
+    draft = client.get(f"/v1/admin/articles/{SLUG}/draft", headers=editor_headers)
+    response = client.patch(
+        f"/v1/admin/articles/{SLUG}/draft",
+        json={"title": "With a request id"},
+        headers={**editor_headers, "If-Match": draft.headers["etag"], "X-Request-ID": "req-abc123"},
+    )
+    assert response.status_code == 200, response.text
+    db = ContentDB(settings.content_db)
+    try:
+        entry = history.read_audit(db, article=SLUG, since=None, limit=500).entries[-1]
+    finally:
+        db.close()
+    assert (entry.actor, entry.role, entry.action) == ("Erin Editor", "editor", "draft_patched")
+    assert entry.request_id == "req-abc123"

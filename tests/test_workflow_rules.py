@@ -20,11 +20,19 @@ from service.delivery.reads import get_live
 from service.editorial import drafts, history, live, review
 from service.editorial.actor import Actor
 from service.editorial.versions import draft_etag
-from service.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from service.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 from tests.conftest import SLUG
-from tests.test_workflow import EDITOR, REVIEWER, approved_draft, edit_intro
+from tests.test_workflow import EDITOR, OTHER_EDITOR, REVIEWER, approved_draft, edit_intro
 
 SEED_KEYS = [section.key for section in load_seed_article().sections]
 Keys = list[str]
@@ -330,3 +338,91 @@ def test_a_draft_holds_at_most_a_hundred_sections(db: ContentDB) -> None:
     _, added = drafts.put_section(db, EDITOR, "long", "s-0", first, draft_etag(draft))
     assert added is False
     assert last_audit(db)[5] == "section s-0 replaced; draft version 3"
+
+
+# --- submit and approve -------------------------------------------------------------------
+
+
+def test_approve_and_draft_writes_need_an_if_match(seeded_db: ContentDB) -> None:
+    intro = IntroSection(key="intro", title="Introduction", body="No ETag.")
+    with pytest.raises(PreconditionRequired):
+        drafts.put_section(seeded_db, EDITOR, SLUG, "intro", intro, None)
+    in_review(seeded_db)
+    with pytest.raises(PreconditionRequired):
+        review.approve(seeded_db, REVIEWER, SLUG, None, "MD")
+    assert drafts.read_draft(seeded_db, SLUG, EDITOR).state is DraftState.IN_REVIEW
+
+
+def test_submit_records_the_submitter_and_clears_an_old_rejection(seeded_db: ContentDB) -> None:
+    in_review(seeded_db)
+    review.reject(seeded_db, OTHER, SLUG, "Cite it.", None)
+    edited_again = edit_intro(seeded_db, text="Cited.")
+    with pytest.raises(PreconditionFailed):
+        review.submit(seeded_db, EDITOR, SLUG, '"stale"')
+    submitted = review.submit(seeded_db, EDITOR, SLUG, draft_etag(edited_again))
+    assert submitted.state is DraftState.IN_REVIEW
+    assert (submitted.submitted_by, submitted.rejection_reason) == (EDITOR.name, None)
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "submitted", SLUG, 1, f"draft version {submitted.version}"
+    )  # fmt: skip
+    with pytest.raises(Conflict) as again:
+        review.submit(seeded_db, EDITOR, SLUG, None)
+    assert again.value.detail == (
+        f"The draft of {SLUG!r} is `in_review`; only a draft in `draft` can be submitted."
+    )
+
+
+def test_submit_of_a_draft_without_edits_is_refused(seeded_db: ContentDB) -> None:
+    drafts.read_draft(seeded_db, SLUG, EDITOR)
+    with pytest.raises(Conflict) as refused:
+        review.submit(seeded_db, EDITOR, SLUG, None)
+    assert refused.value.detail == (
+        f"The draft of {SLUG!r} has no edits since it was started from the live "
+        "revision; there is nothing to review."
+    )
+
+
+def test_approve_signs_with_the_reviewers_name_and_credentials(seeded_db: ContentDB) -> None:
+    etag = in_review(seeded_db)
+    approved = review.approve(seeded_db, REVIEWER, SLUG, etag, "MD, Psychiatry")
+    assert approved.state is DraftState.APPROVED
+    assert approved.review is not None
+    assert (approved.review.reviewed_by.name, approved.review.reviewed_by.credentials) == (
+        REVIEWER.name, "MD, Psychiatry"
+    )  # fmt: skip
+    assert approved.review.reviewed_at == approved.updated_at
+    assert last_audit(seeded_db) == (
+        REVIEWER.name, "reviewer", "approved", SLUG, 1, f"draft version {approved.version}"
+    )  # fmt: skip
+    with pytest.raises(Conflict) as again:
+        review.approve(seeded_db, REVIEWER, SLUG, draft_etag(approved), "MD")
+    assert again.value.detail == (
+        f"The draft of {SLUG!r} is `approved`; only a draft in `in_review` can be approved."
+    )
+
+
+def test_an_editor_cannot_approve_their_own_edit_and_the_refusal_is_audited(
+    seeded_db: ContentDB,
+) -> None:
+    edit_intro(seeded_db, OTHER_EDITOR, "Theirs.")
+    etag = in_review(seeded_db)
+    own = Actor(name=EDITOR.name, role="reviewer")
+    with pytest.raises(Forbidden) as refused:
+        review.approve(seeded_db, own, SLUG, etag, "MD")
+    assert refused.value.detail == (
+        f"{EDITOR.name} edited this draft ({OTHER_EDITOR.name}, {EDITOR.name} did), so cannot "
+        "approve it: a different reviewer must sign it off."
+    )
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "reviewer", "approval_denied", SLUG, 1,
+        f"{EDITOR.name} edited this draft; four-eyes rule",
+    )  # fmt: skip
+    assert drafts.read_draft(seeded_db, SLUG, EDITOR).state is DraftState.IN_REVIEW
+
+
+def test_an_edit_is_audited_with_its_note_and_base_revision(seeded_db: ContentDB) -> None:
+    new = edit_intro(seeded_db, text="Audited.")
+    assert last_audit(seeded_db) == (
+        EDITOR.name, "editor", "section_saved", SLUG, 1,
+        f"section intro replaced; draft version {new.version}",
+    )  # fmt: skip
