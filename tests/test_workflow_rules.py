@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from schema.api import ArticleCreate, ArticlePatch
@@ -29,6 +30,7 @@ from service.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 from tests.conftest import SLUG
@@ -426,3 +428,45 @@ def test_an_edit_is_audited_with_its_note_and_base_revision(seeded_db: ContentDB
         EDITOR.name, "editor", "section_saved", SLUG, 1,
         f"section intro replaced; draft version {new.version}",
     )  # fmt: skip
+
+
+def test_a_rollback_is_an_event_of_its_own_naming_every_changed_section(
+    seeded_db: ContentDB,
+) -> None:
+    draft = edit_intro(seeded_db, text="New intro.")
+    last = msgspec.structs.replace(draft.sections[-1], title="A new last title")
+    drafts.put_section(seeded_db, EDITOR, SLUG, last.key, last, draft_etag(draft))
+    submitted = review.submit(seeded_db, EDITOR, SLUG, None)
+    review.approve(seeded_db, REVIEWER, SLUG, draft_etag(submitted), "MD")
+    live.publish(seeded_db, EDITOR, SLUG, None, None)
+    change = live.rollback(seeded_db, EDITOR, SLUG, 1)
+    assert len(change.sections_changed) > 1
+    assert last_audit(seeded_db)[5] == (
+        f"restored revision 1; sections changed: {', '.join(change.sections_changed)}"
+    )
+    [event] = content.list_events(seeded_db, after=0, limit=100)[-1:]
+    assert (event.action, event.revision) == ("rolled_back", 3)
+
+
+def test_a_patch_of_fields_only_says_only_fields_changed(seeded_db: ContentDB) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    drafts.patch_draft(seeded_db, EDITOR, SLUG, ArticlePatch(title="Only"), draft_etag(draft))
+    assert last_audit(seeded_db)[5] == "changed title; draft version 2"
+
+
+def test_a_bad_order_lists_every_missing_key(seeded_db: ContentDB) -> None:
+    draft = drafts.read_draft(seeded_db, SLUG, EDITOR)
+    keys = [section.key for section in draft.sections]
+    with pytest.raises(InvalidInput) as refused:
+        patch = ArticlePatch(section_order=keys[:-2])
+        drafts.patch_draft(seeded_db, EDITOR, SLUG, patch, draft_etag(draft))
+    assert refused.value.errors == (
+        FieldError("$.section_order", f"missing: {keys[-2]}, {keys[-1]}"),
+    )
+
+
+def test_a_new_articles_draft_belongs_to_that_article(seeded_db: ContentDB) -> None:
+    body = ArticleCreate(slug="second", title="Second", summary="Two.", disclaimer="None.")
+    draft = drafts.create_article(seeded_db, EDITOR, body)
+    assert drafts.read_draft(seeded_db, "second", EDITOR) == draft
+    assert drafts.read_draft(seeded_db, SLUG, EDITOR).article == SLUG
