@@ -85,12 +85,13 @@ def test_every_block_kind_has_its_plain_text_layout() -> None:
     ("markdown", "text"),
     [
         ("    code first  ", "    code first  "),  # leading and trailing spaces are the code's
+        ("Text\n\n    XcodeX", "Text\n\n    XcodeX"),  # only newlines are trimmed off code
         ("1. one\n2. two", "1. one\n2. two"),
         ("7. seven\n8. eight", "7. seven\n8. eight"),
         ("- a\n- b", "- a\n- b"),
         ("---", ""),
     ],
-    ids=["code-first", "ordered", "ordered-from-7", "bullets", "rule-only"],
+    ids=["code-first", "code-ends", "ordered", "ordered-from-7", "bullets", "rule-only"],
 )
 def test_edges_of_the_text_layout(markdown: str, text: str) -> None:
     assert markdown_to_text(markdown) == text
