@@ -128,3 +128,26 @@ def test_the_audit_row_carries_the_request_id_of_the_admin_request(
         db.close()
     assert (entry.actor, entry.role, entry.action) == ("Erin Editor", "editor", "draft_patched")
     assert entry.request_id == "req-abc123"
+
+
+def test_a_wrong_role_is_told_which_roles_would_do(
+    client: TestClient[Litestar], editor_headers: dict[str, str], reviewer_headers: dict[str, str]
+) -> None:
+    audit = client.get("/v1/admin/audit", headers=editor_headers)
+    assert audit.status_code == 403
+    assert audit.json()["detail"] == (
+        "This needs the role `admin`; the token of Erin Editor has `editor`."
+    )
+    publish = client.post(f"/v1/admin/articles/{SLUG}/publish", json={}, headers=reviewer_headers)
+    assert publish.json()["detail"] == (
+        "This needs the role `editor` or `admin`; the token of Rita Reviewer has `reviewer`."
+    )
+
+
+def test_names_may_hold_any_letters_but_no_line_breaks(db: ContentDB) -> None:
+    assert auth.check_name("Xavier X") == "Xavier X"
+    with pytest.raises(InvalidInput) as bad:
+        auth.check_name("Da\tna")
+    assert bad.value.detail == (
+        "'Da\\tna' is not a usable name: 1 to 100 characters, no leading or trailing spaces."
+    )

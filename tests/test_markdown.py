@@ -113,3 +113,18 @@ def test_columns_are_as_wide_as_their_widest_cell() -> None:
     ]
     assert align_columns([["a", "b"]], gap=" | ") == ["a | b"]
     assert align_columns([]) == []
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("# One", "<h2>One</h2>\n"),
+        ("## Two", "<h2>Two</h2>\n"),
+        ("### Three", "<h3>Three</h3>\n"),
+        ("#### Four", "<h4>Four</h4>\n"),
+        ("###### Six", "<h4>Six</h4>\n"),
+    ],
+    ids=["h1", "h2", "h3", "h4", "h6"],
+)
+def test_headings_are_clamped_into_h2_to_h4(markdown: str, html: str) -> None:
+    assert markdown_to_html(markdown) == html
