@@ -142,6 +142,7 @@ def test_publish_answers_audits_and_clears_the_draft(seeded_db: ContentDB) -> No
     change = live.publish(seeded_db, EDITOR, SLUG, None, None)
     assert (change.article, change.action, change.revision) == (SLUG, "published", 2)
     assert change.sections_changed == ["intro"]
+    assert change.at == history.get_revision(seeded_db, SLUG, 2).published_at
     assert last_audit(seeded_db) == (
         EDITOR.name, "editor", "published", SLUG, 2,
         f"draft version {approved.version}; sections changed: intro",
@@ -157,6 +158,7 @@ def test_a_scheduled_publish_is_audited_with_its_time(seeded_db: ContentDB) -> N
     assert (change.article, change.action, change.revision, change.at) == (
         SLUG, "scheduled", None, at
     )  # fmt: skip
+    assert change.sections_changed == []
     assert last_audit(seeded_db) == (
         EDITOR.name, "editor", "publish_scheduled", SLUG, None,
         f"draft version {approved.version + 1} at {at.isoformat()}",
@@ -438,7 +440,10 @@ def test_a_rollback_is_an_event_of_its_own_naming_every_changed_section(
     drafts.put_section(seeded_db, EDITOR, SLUG, last.key, last, draft_etag(draft))
     submitted = review.submit(seeded_db, EDITOR, SLUG, None)
     review.approve(seeded_db, REVIEWER, SLUG, draft_etag(submitted), "MD")
-    live.publish(seeded_db, EDITOR, SLUG, None, None)
+    published = live.publish(seeded_db, EDITOR, SLUG, None, None)
+    assert last_audit(seeded_db)[5].endswith(
+        f"; sections changed: {', '.join(published.sections_changed)}"
+    )
     change = live.rollback(seeded_db, EDITOR, SLUG, 1)
     assert len(change.sections_changed) > 1
     assert last_audit(seeded_db)[5] == (
