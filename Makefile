@@ -23,7 +23,7 @@ endif
 
 .DEFAULT_GOAL := help
 .PHONY: help run run-cdn run-replicated test lint seed schema token bench bench-replication \
-	browser varnish screenshots clean
+	mutants browser varnish screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ bench: $(STAMP) varnish ## Benchmark the server against a bare-ASGI baseline wit
 bench-replication: $(STAMP) ## Litestream lag under write load and restore time for 10,000 articles
 	$(BIN)/python bench/replication.py
 
+mutants: $(STAMP) ## Mutation-test auth, workflow rules and sanitizing (config: [tool.mutmut])
+	$(BIN)/mutmut run; status=$$?; $(BIN)/mutmut results; exit $$status
+
 browser: ## Install Debian's chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
@@ -80,4 +83,4 @@ screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/scree
 	$(BIN)/python -m tests.e2e.screenshots
 
 clean: ## Remove the virtualenv and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

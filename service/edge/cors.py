@@ -1,4 +1,7 @@
-"""CORS as one ASGI layer: public reads open to every origin, admin routes to listed origins."""
+"""CORS as one ASGI layer: public reads open to every origin, admin routes to listed origins.
+
+The web app under ``/admin`` gets no CORS headers at all: its pages are for this site only.
+"""
 
 from __future__ import annotations
 
@@ -56,11 +59,12 @@ class CORSLayer:
         self.allowed = allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        group = cors_group(str(scope.get("path", ""))) if scope["type"] == "http" else "none"
+        if group == "none":
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
-        admin = cors_group(str(scope["path"])) == "admin"
+        admin = group == "admin"
         if (
             scope["method"] == "OPTIONS"
             and origin is not None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-CorsGroup = Literal["public", "admin"]
+CorsGroup = Literal["public", "admin", "none"]
 UNMATCHED = "unmatched"
 
 
@@ -24,13 +24,13 @@ class Policy:
     name: str
     is_replayed: bool  # the edge may answer it from prepared responses
     rate_group: str | None  # its token-bucket group; None: never limited
-    cors: CorsGroup  # "public": any origin, GET and HEAD; "admin": listed origins only
+    cors: CorsGroup  # "public": any origin, GET and HEAD; "admin": listed origins; "none": no CORS
 
 
 PUBLIC = Policy("public", is_replayed=True, rate_group="public", cors="public")
 ADMIN = Policy("admin", is_replayed=False, rate_group="admin", cors="admin")
-# The web app shares the admin bucket; its pages set no CORS headers of their own.
-WEBAPP = Policy("webapp", is_replayed=False, rate_group="admin", cors="public")
+# The web app shares the admin bucket; its pages are for this site only: no CORS headers at all.
+WEBAPP = Policy("webapp", is_replayed=False, rate_group="admin", cors="none")
 # Probes and scrapes are exempt from the rate limit: a limited probe restarts a healthy worker.
 PROBE = Policy("probe", is_replayed=False, rate_group=None, cors="public")
 # Every path no row covers (the OpenAPI docs, unknown paths).
@@ -106,6 +106,7 @@ _RATE_GROUPS: tuple[tuple[tuple[str, ...], str | None], ...] = tuple(
 )
 _OTHER_RATE_PREFIXES = tuple(prefix for prefixes, _ in _RATE_GROUPS for prefix in prefixes)
 _ADMIN_CORS_PREFIXES = _prefixes(lambda policy: policy.cors == "admin")
+_NO_CORS_PREFIXES = _prefixes(lambda policy: policy.cors == "none")
 _LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (row.pattern(), row.template) for row in ROUTES if not row.is_area
 )
@@ -122,8 +123,12 @@ def rate_group(path: str) -> str | None:
 
 
 def cors_group(path: str) -> CorsGroup:
-    """Whether a path gets the public CORS answer or the admin one (listed origins)."""
-    return "admin" if path.startswith(_ADMIN_CORS_PREFIXES) else "public"
+    """Whether a path gets the public CORS answer, the admin one (listed origins) or none."""
+    if path.startswith(_ADMIN_CORS_PREFIXES):
+        return "admin"
+    if path.startswith(_NO_CORS_PREFIXES):
+        return "none"
+    return "public"
 
 
 def route_label(path: str) -> str:

@@ -13,10 +13,12 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 
+from service.store.sessions import SessionStore, sessions_path
 from service.webapp.access import WebAccess, provide_session, provide_web_actor
 from service.webapp.actions import ActionsController
 from service.webapp.editor import EditorController, PreviewController
 from service.webapp.errors import EXCEPTION_HANDLERS
+from service.webapp.headers import SecurityHeaders
 from service.webapp.pages import PagesController
 from service.webapp.sessions import SessionSigner
 from service.webapp.signin import SignInController, SignOutController
@@ -27,7 +29,7 @@ __all__ = ["template_config", "webapp_router"]
 
 def webapp_router(database: Path) -> Router:
     """The web app: sign-in and static files open, every other page behind the session guard."""
-    access = WebAccess(SessionSigner(database))
+    access = WebAccess(SessionSigner(database), SessionStore(sessions_path(database)))
     signed_in = Router(
         path="/",
         route_handlers=[
@@ -55,5 +57,5 @@ def webapp_router(database: Path) -> Router:
         dependencies={"web_access": Provide(lambda: access, use_cache=True, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         include_in_schema=False,
-        cache_control=CacheControlHeader(no_store=True),
+        middleware=[SecurityHeaders()],
     )

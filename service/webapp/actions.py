@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, post
 
@@ -19,6 +18,7 @@ from service.editorial.versions import draft_etag
 from service.errors import FieldError, InvalidInput
 from service.handlers.auth import EDITORS, REVIEWERS
 from service.handlers.params import Db, Key, Slug, Who
+from service.webapp.access import flash
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
 from service.webapp.views import article_url, page, see_other
 
@@ -30,8 +30,10 @@ async def _fields(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
-def _done(slug: str, message: str, *parts: str) -> Response[Any]:
-    return see_other(article_url(slug, *parts) + "?" + urlencode({"done": message}))
+def _done(request: Request[Any, Any, Any], slug: str, message: str, *parts: str) -> Response[Any]:
+    # The notice is kept with the session: a link cannot make the page say anything.
+    flash(request, message)
+    return see_other(article_url(slug, *parts))
 
 
 def parse_publish_time(text: str) -> datetime | None:
@@ -58,7 +60,7 @@ class ActionsController(Controller):
         """Editor: send the draft to review."""
         form = await _fields(request)
         review.submit(db, actor, slug, form.get(ETAG_FIELD))
-        return _done(slug, "Submitted for review.")
+        return _done(request, slug, "Submitted for review.")
 
     @post("/approve", opt={"roles": REVIEWERS}, status_code=303)
     async def approve(
@@ -68,7 +70,7 @@ class ActionsController(Controller):
         form = await _fields(request)
         credentials = form.get("credentials", "").strip()[:300]
         review.approve(db, actor, slug, form.get(ETAG_FIELD) or None, credentials)
-        return _done(slug, "Approved: an editor can publish it now.")
+        return _done(request, slug, "Approved: an editor can publish it now.")
 
     @post("/reject", opt={"roles": REVIEWERS}, status_code=303)
     async def reject(
@@ -93,7 +95,7 @@ class ActionsController(Controller):
                 errors=errors_by_field(invalid.errors),
             )
         review.reject(db, actor, slug, body.reason, form.get(ETAG_FIELD) or None)
-        return _done(slug, "Sent back to the editors.")
+        return _done(request, slug, "Sent back to the editors.")
 
     @post("/publish", opt={"roles": EDITORS}, status_code=303)
     async def publish(
@@ -105,8 +107,8 @@ class ActionsController(Controller):
             db, actor, slug, parse_publish_time(form.get("at", "")), form.get(ETAG_FIELD) or None
         )
         if change.action == "scheduled":
-            return _done(slug, f"Scheduled for {change.at:%Y-%m-%d %H:%M} UTC.")
-        return _done(slug, f"Published as revision {change.revision}.")
+            return _done(request, slug, f"Scheduled for {change.at:%Y-%m-%d %H:%M} UTC.")
+        return _done(request, slug, f"Published as revision {change.revision}.")
 
     @post("/unpublish", opt={"roles": EDITORS}, status_code=303)
     async def unpublish(
@@ -114,7 +116,7 @@ class ActionsController(Controller):
     ) -> Response[Any]:
         """Editor: withdraw the article from the public API."""
         change = live.unpublish(db, actor, slug)
-        return _done(slug, f"Revision {change.revision} withdrawn from the public API.")
+        return _done(request, slug, f"Revision {change.revision} withdrawn from the public API.")
 
     @post("/rollback", opt={"roles": EDITORS}, status_code=303)
     async def rollback(
@@ -127,7 +129,10 @@ class ActionsController(Controller):
             raise InvalidInput(f"{text!r} is not a revision number.")
         change = live.rollback(db, actor, slug, int(text))
         return _done(
-            slug, f"Revision {text} is live again as revision {change.revision}.", "history"
+            request,
+            slug,
+            f"Revision {text} is live again as revision {change.revision}.",
+            "history",
         )
 
     @post("/sections/{key:str}/delete", opt={"roles": EDITORS}, status_code=303)
@@ -137,7 +142,7 @@ class ActionsController(Controller):
         """Editor: remove a section from the draft."""
         form = await _fields(request)
         drafts.delete_section(db, actor, slug, key, form.get(ETAG_FIELD))
-        return _done(slug, f"Section {key} removed.")
+        return _done(request, slug, f"Section {key} removed.")
 
     @post("/sections/{key:str}/move", opt={"roles": EDITORS}, status_code=303)
     async def move_section(
@@ -154,4 +159,4 @@ class ActionsController(Controller):
             keys[index], keys[target] = keys[target], keys[index]
             patch = ArticlePatch(section_order=keys)
             drafts.patch_draft(db, actor, slug, patch, form.get(ETAG_FIELD))
-        return _done(slug, f"Section {key} moved.")
+        return _done(request, slug, f"Section {key} moved.")

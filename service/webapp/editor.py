@@ -29,6 +29,7 @@ from service.errors import InvalidInput, NotFound, PreconditionFailed
 from service.handlers.auth import EDITORS
 from service.handlers.params import Db, Key, Slug, Who
 from service.store.db import ContentDB
+from service.webapp.access import flash
 from service.webapp.fieldtypes import blank, struct_info
 from service.webapp.formdata import (
     OP_FIELD,
@@ -214,7 +215,8 @@ def _submit(
         return _conflict(request, db, actor, target, data)
     if is_htmx(request):
         return _form_page(request, target, saved, target.current(saved), saved=True)
-    return see_other(article_url(target.slug) + f"?saved={target.key or 'fields'}")
+    flash(request, f"Saved {target.key or 'fields'}.")
+    return see_other(article_url(target.slug))
 
 
 def _conflict(

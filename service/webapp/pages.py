@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from schema.article import Article, Draft, DraftState, Review, Reviewer
@@ -17,10 +17,12 @@ from service.config import Settings
 from service.delivery.reads import get_live
 from service.editorial import drafts, history
 from service.editorial.versions import draft_etag
+from service.errors import NotFound
 from service.handlers.auth import ADMINS, READERS
 from service.handlers.params import Db, Number, Slug, Who
 from service.store import overview
 from service.webapp.fieldtypes import struct_info
+from service.webapp.headers import FRAME_CSP
 from service.webapp.views import page
 
 Config = NamedDependency[Settings]
@@ -121,8 +123,6 @@ class PagesController(Controller):
             live_revision=revisions.live_revision,
             sections=[(section, section_kind(section)) for section in draft.sections],
             kinds=[str(struct_info(cls).tag) for cls in SECTION_TYPES],
-            saved=request.query_params.get("saved", ""),
-            done=request.query_params.get("done", ""),
         )
 
     @get("/articles/{slug:str}/preview", opt={"roles": READERS}, sync_to_thread=False)
@@ -139,6 +139,38 @@ class PagesController(Controller):
             draft_renders=renders(draft_article(draft, live), settings.public_base_url),
             live_renders=renders(live, settings.public_base_url),
             live=live,
+        )
+
+    @get(
+        "/articles/{slug:str}/preview/{which:str}/{channel:str}",
+        opt={"roles": READERS},
+        sync_to_thread=False,
+    )
+    def preview_frame(
+        self,
+        db: Db,
+        actor: Who,
+        settings: Config,
+        slug: Slug,
+        which: FromPath[str],
+        channel: FromPath[str],
+    ) -> Response[str]:
+        """One render of the draft or the live revision, as the preview page's sandboxed frame.
+
+        A document of its own, not ``srcdoc``: a ``srcdoc`` frame inherits the admin page's
+        policy, which refuses the inline styles an email render is made of.
+        """
+        live = get_live(db, slug)
+        article = (
+            draft_article(drafts.read_draft(db, slug, actor), live) if which == "draft" else live
+        )
+        shown = renders(article, settings.public_base_url) if which in ("draft", "live") else None
+        if shown is None or channel not in ("web", "email"):
+            raise NotFound(f"No {which} {channel} render of {slug!r} to show.")
+        return Response(
+            shown[channel],
+            media_type="text/html",
+            headers={"Content-Security-Policy": FRAME_CSP, "X-Frame-Options": "SAMEORIGIN"},
         )
 
     @get("/articles/{slug:str}/review", opt={"roles": READERS}, sync_to_thread=False)
@@ -158,7 +190,6 @@ class PagesController(Controller):
             "history.html",
             slug=slug,
             history=history.list_history(db, slug),
-            done=request.query_params.get("done", ""),
         )
 
     @get("/articles/{slug:str}/history/{number:int}", opt={"roles": READERS}, sync_to_thread=False)

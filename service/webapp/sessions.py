@@ -1,9 +1,10 @@
-"""Web sessions without a table: a signed cookie, checked against the token on every request.
+"""Web sessions: a signed cookie naming a session the server keeps, and the token behind it.
 
-The cookie carries ``{token_id, name, role, expires, csrf}`` as base64url JSON and an
+The cookie carries ``{sid, token_id, name, role, expires, csrf}`` as base64url JSON and an
 HMAC-SHA256 of it. The key lives in a file next to the database (``<CONTENT_DB>.session-key``,
-0600), made at first use and read by every worker, so any worker accepts any worker's cookie.
-A cookie proves only that this server issued it: the token behind it must still be active.
+0600), made when the app starts and read by every worker, so any worker accepts any worker's
+cookie. A cookie proves only that this server issued it: its session must still be on record
+(``service.store.sessions``; signing out deletes it) and its token still active.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ KEY_BYTES = 32
 
 
 class SessionClaims(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """What a session cookie says: whose token, which role, until when, and its CSRF token."""
+    """What a session cookie says: which session, whose token, which role, until when, its CSRF."""
 
+    sid: str
     token_id: int
     name: str
     role: Role
@@ -89,19 +91,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def session_id_hash(sid: str) -> str:
+    """What the server stores for a session id: its SHA-256, so the file cannot sign anyone in."""
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
 class SessionSigner:
     """Signs and verifies session cookies with the key kept next to the database."""
 
     def __init__(self, database: Path) -> None:
         self.path = key_path(database)
-        self._key: bytes | None = None
-
-    @property
-    def key(self) -> bytes:
-        """The key, read (or created) at first use and then kept in memory."""
-        if self._key is None:
-            self._key = load_or_create_key(self.path)
-        return self._key
+        # Read (or made) now, at app start: an unwritable folder stops the start, not a sign-in.
+        self.key = load_or_create_key(self.path)
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self.key, payload.encode(), hashlib.sha256).digest())
@@ -112,7 +113,12 @@ class SessionSigner:
         """Fresh claims for a signed-in token, with a new CSRF token."""
         expires = int((time.time() if now is None else now) + SESSION_SECONDS)
         return SessionClaims(
-            token_id=token_id, name=name, role=role, expires=expires, csrf=secrets.token_urlsafe(32)
+            sid=secrets.token_urlsafe(32),
+            token_id=token_id,
+            name=name,
+            role=role,
+            expires=expires,
+            csrf=secrets.token_urlsafe(32),
         )
 
     def encode(self, claims: SessionClaims) -> str:
@@ -122,7 +128,8 @@ class SessionSigner:
 
     def decode(self, value: str | None, now: float | None = None) -> SessionClaims | None:
         """The claims of a genuine, unexpired cookie; None for anything else."""
-        if not value or value.count(".") != 1:
+        # Anything but ASCII cannot be ours, and compare_digest refuses non-ASCII str (500).
+        if not value or not value.isascii() or value.count(".") != 1:
             return None
         payload, signature = value.split(".")
         if not hmac.compare_digest(signature, self._sign(payload)):

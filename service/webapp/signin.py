@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -11,7 +13,7 @@ from service.editorial.tokens import authenticate
 from service.errors import Unauthorized
 from service.handlers.auth import READERS
 from service.store.db import ContentDB
-from service.webapp.access import WebAccess
+from service.webapp.access import Session, WebAccess
 from service.webapp.csrf import CSRF_FIELD, SIGN_IN_COOKIE, new_csrf_token, tokens_match
 from service.webapp.errors import SIGN_IN
 from service.webapp.sessions import (
@@ -25,6 +27,8 @@ from service.webapp.views import PREFIX, page, see_other
 Db = NamedDependency[ContentDB]
 Access = NamedDependency[WebAccess]
 SIGN_IN_SECONDS = 60 * 60
+# What new_csrf_token makes; any other cookie value is replaced rather than echoed back.
+_CSRF_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 def is_https(request: Request[Any, Any, Any]) -> bool:
@@ -35,10 +39,14 @@ def is_https(request: Request[Any, Any, Any]) -> bool:
 
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a page of this app, never another site."""
-    is_local = bool(target) and str(target).startswith(PREFIX + "/") and "\\" not in str(target)
-    if target and is_local and SIGN_IN not in target:
-        return target
-    return PREFIX + "/"
+    home = PREFIX + "/"
+    # Printable ASCII only: browsers drop tabs and newlines, and a CR or LF would split headers.
+    if not target or not target.isascii() or not target.isprintable() or "\\" in target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith(home) or SIGN_IN in parts.path:
+        return home
+    return target
 
 
 def _set_cookie(
@@ -69,7 +77,8 @@ class SignInController(Controller):
 
     def _form(self, request: Request[Any, Any, Any], *, status: int, error: str) -> Response[Any]:
         # Reused while it lasts, so two open sign-in tabs do not invalidate each other.
-        token = request.cookies.get(SIGN_IN_COOKIE) or new_csrf_token()
+        kept = request.cookies.get(SIGN_IN_COOKIE, "")
+        token = kept if _CSRF_SHAPE.match(kept) else new_csrf_token()
         response = page(
             request,
             "sign_in.html",
@@ -102,6 +111,7 @@ class SignInController(Controller):
             return self._form(request, status=400, error="That token is not known or was revoked.")
         signer = web_access.signer
         claims: SessionClaims = signer.issue(principal.token_id, principal.name, principal.role)
+        web_access.start(claims)
         response = see_other(safe_next(str(form.get("next", ""))))
         _set_cookie(response, request, COOKIE_NAME, signer.encode(claims), SESSION_SECONDS)
         response.delete_cookie(SIGN_IN_COOKIE, path=COOKIE_PATH)
@@ -109,13 +119,14 @@ class SignInController(Controller):
 
 
 class SignOutController(Controller):
-    """``/admin/sign-out``: ends the session in this browser (revoking the token ends all)."""
+    """``/admin/sign-out``: ends the session on the server (revoking the token ends all)."""
 
     path = "/sign-out"
 
     @post("/", opt={"roles": READERS}, status_code=303, sync_to_thread=False)
-    def sign_out(self) -> Response[Any]:
-        """Clear the session cookie and show the sign-in form."""
+    def sign_out(self, session: Session, web_access: Access) -> Response[Any]:
+        """End the session on the server, clear its cookie and show the sign-in form."""
+        web_access.end(session)
         response = see_other(SIGN_IN)
         response.delete_cookie(COOKIE_NAME, path=COOKIE_PATH)
         return response

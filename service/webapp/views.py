@@ -9,20 +9,18 @@ from urllib.parse import quote
 import jinja2
 import msgspec
 from litestar import Request
-from litestar.datastructures import CacheControlHeader
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
 from service.handlers.auth import EDITORS, REVIEWERS
-from service.webapp.access import SESSION_KEY, can
+from service.webapp.access import FLASH_KEY, SESSION_KEY, can
 from service.webapp.csrf import CSRF_FIELD
 from service.webapp.sessions import SessionClaims
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 PREFIX = "/admin"
-NO_STORE = CacheControlHeader(no_store=True)
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -81,7 +79,8 @@ def page(
     request: Request[Any, Any, Any], template: str, *, status: int = 200, **context: Any
 ) -> Template:
     """A template rendered with the shared context (the session's, when there is one)."""
-    claims = request.scope.get("state", {}).get(SESSION_KEY)
+    state = request.scope.get("state", {})
+    claims = state.get(SESSION_KEY)
     return Template(
         template_name=template,
         context={
@@ -89,10 +88,10 @@ def page(
             "prefix": PREFIX,
             "path": request.url.path,
             "htmx": is_htmx(request),
+            "flash": state.get(FLASH_KEY),
             **context,
         },
         status_code=status,
-        headers={"Cache-Control": NO_STORE.to_header()},
     )
 
 

@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from service.store.sessions import (
+    SessionStore,
+    create_session,
+    end_session,
+    find_session,
+    sessions_path,
+)
 from service.webapp.sessions import (
     SESSION_SECONDS,
     SessionSigner,
     key_path,
     load_or_create_key,
+    session_id_hash,
 )
 from tests.concurrency import run_in_threads
 
@@ -66,9 +74,45 @@ def test_a_changed_cookie_is_no_session(tmp_path: Path, mangle: Callable[[str], 
 
 
 def test_a_cookie_from_another_databases_key_is_no_session(tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
     ours = SessionSigner(tmp_path / "one" / "content.db")
     theirs = SessionSigner(tmp_path / "two" / "content.db")
-    for signer in (ours, theirs):
-        signer.path.parent.mkdir()
     cookie = theirs.encode(theirs.issue(1, "Ada Admin", "admin", now=NOW))
     assert ours.decode(cookie, now=NOW) is None
+
+
+def test_the_sessions_file_is_private_and_holds_no_session_id(tmp_path: Path) -> None:
+    store = SessionStore(sessions_path(tmp_path / "content.db"))
+    try:
+        create_session(store, session_id_hash("the-id"), 7, expires=int(NOW) + 60, now=int(NOW))
+        assert find_session(store, session_id_hash("the-id"), now=int(NOW)) is not None
+        for path in (store.path, store.path.with_name(store.path.name + "-wal")):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert (
+            b"the-id"
+            not in store.path.read_bytes() + (tmp_path / "content.db.sessions-wal").read_bytes()
+        )
+    finally:
+        store.close()
+
+
+def test_a_session_ends_when_it_expires_or_is_ended(tmp_path: Path) -> None:
+    store = SessionStore(sessions_path(tmp_path / "content.db"))
+    try:
+        for name in ("a", "b"):
+            create_session(store, session_id_hash(name), 7, expires=int(NOW) + 60, now=int(NOW))
+        assert find_session(store, session_id_hash("a"), now=int(NOW) + 60) is None  # expired
+        end_session(store, session_id_hash("b"))
+        assert find_session(store, session_id_hash("b"), now=int(NOW)) is None
+        assert find_session(store, session_id_hash("a"), now=int(NOW)) is not None
+    finally:
+        store.close()
+
+
+def test_a_non_ascii_cookie_is_no_session(tmp_path: Path) -> None:
+    signer = SessionSigner(tmp_path / "content.db")
+    cookie = signer.encode(signer.issue(7, "Erin Editor", "editor", now=NOW))
+    payload, signature = cookie.split(".")
+    for odd in (f"{payload}.{signature[:-1]}é", f"é{payload}.{signature}", "é.é"):
+        assert signer.decode(odd, now=NOW) is None
