@@ -15,6 +15,7 @@ from schema.base import (
     RichText,
     SectionKey,
 )
+from schema.citations import Citations
 from schema.dosing import (
     DosePhase,
     DoseRange,
@@ -83,6 +84,7 @@ class Therapy(Model, frozen=True):
     phases: Annotated[list[DosePhase], Meta(max_length=12)] = msgspec.field(default_factory=list)
     max_per_period: MaxDose | None = None
     population: Population | None = None
+    citations: Citations = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Derived values are replaced, never compared: a client that changes `route` and sends
@@ -113,6 +115,7 @@ class SideEffect(Model, frozen=True):
     note: Note = ""
     frequency: FrequencyBand | None = None
     is_serious: bool = False
+    citations: Citations = msgspec.field(default_factory=list)
 
 
 class Contraindication(Model, frozen=True):
@@ -122,6 +125,7 @@ class Contraindication(Model, frozen=True):
     body: OptionalRichText = ""
     code: Coding | None = None
     is_absolute: bool = True
+    citations: Citations = msgspec.field(default_factory=list)
 
 
 class Interaction(Model, frozen=True):

@@ -11,7 +11,13 @@ from msgspec import UNSET, Meta, UnsetType
 from schema.api import ChangeAction
 from schema.base import Model, Slug
 
-WebhookEventType = Literal["article.published", "article.unpublished", "article.rolled_back"]
+WebhookEventType = Literal[
+    "article.published",
+    "article.unpublished",
+    "article.rolled_back",
+    "article.review_due",
+    "article.corrected",
+]
 WEBHOOK_EVENT_TYPES: tuple[WebhookEventType, ...] = get_args(WebhookEventType)
 
 
@@ -42,7 +48,11 @@ WebhookUrl = Annotated[
 ]
 WebhookEvents = Annotated[
     list[WebhookEventType],
-    Meta(min_length=1, max_length=3, description="Event types to receive (duplicates ignored)."),
+    Meta(
+        min_length=1,
+        max_length=len(WEBHOOK_EVENT_TYPES),
+        description="Event types to receive (duplicates ignored).",
+    ),
 ]
 WebhookDescription = Annotated[str, Meta(max_length=300, description="A note for people.")]
 
@@ -117,6 +127,7 @@ class WebhookEventData(Model, frozen=True):
     revision: int | None
     sections_changed: list[str]
     url: str | None
+    note: str | None = None
 
 
 class WebhookEvent(Model, frozen=True):

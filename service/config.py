@@ -74,6 +74,9 @@ class Settings:
     admin_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1024 * 1024
     log_level: str = "info"
+    # Tests only: a file holding an ISO-8601 instant the scheduler takes as "now" (when the file
+    # is missing, the real clock), so a test can move time past a review's due date.
+    scheduler_clock_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +100,9 @@ class Settings:
             ),
             public_base_url=env.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
             log_level=_parse_log_level(env.get("LOG_LEVEL", "info")),
+            scheduler_clock_file=(
+                Path(env["SCHEDULER_CLOCK_FILE"]) if env.get("SCHEDULER_CLOCK_FILE") else None
+            ),
             admin_origins=tuple(
                 origin.strip()
                 for origin in env.get("ADMIN_ORIGINS", "").split(",")

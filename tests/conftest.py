@@ -16,6 +16,7 @@ from service.config import Settings
 from service.handlers.auth import issue_token
 from service.store.db import ContentDB
 from service.store.migrations import migrate
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 SLUG = "ketamine-therapy-for-anxiety"
 
@@ -42,8 +43,10 @@ def db(settings: Settings) -> Iterator[ContentDB]:
 
 @pytest.fixture
 def seeded_db(db: ContentDB) -> ContentDB:
-    """The content database with the seed article published as revision 1."""
+    """The content database with the seed article published as revision 1, and a current
+    reviewer profile for the tests' reviewer (Rita Reviewer)."""
     load_seed(db)
+    ensure_reviewer_profile(db.path, REVIEWER)
     return db
 
 
@@ -71,9 +74,15 @@ Headers = dict[str, str]
 
 @pytest.fixture
 def token_headers(app: Litestar, settings: Settings) -> Callable[[str, Role], Headers]:
-    """A factory: ``Authorization`` headers for a fresh token of a name and role."""
+    """A factory: ``Authorization`` headers for a fresh token of a name and role.
+
+    Reviewer and admin tokens come with a current reviewer profile, as an admin sets one up
+    before a reviewer's first approval.
+    """
 
     def make(name: str, role: Role) -> Headers:
+        if role in ("reviewer", "admin"):
+            ensure_reviewer_profile(settings.content_db, name)
         content_db = ContentDB(settings.content_db)
         try:
             token = issue_token(content_db, name, role)

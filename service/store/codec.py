@@ -10,12 +10,15 @@ from typing import Any
 import msgspec
 
 from schema.article import ArticleFields, Review
+from schema.trust import Correction
 from service.errors import FieldError, InvalidInput
 
 encode_json = msgspec.json.Encoder().encode
 decode_fields = msgspec.json.Decoder(ArticleFields).decode
 decode_review = msgspec.json.Decoder(Review).decode
 decode_str_list = msgspec.json.Decoder(list[str]).decode
+decode_correction = msgspec.json.Decoder(Correction).decode
+decode_corrections = msgspec.json.Decoder(list[Correction]).decode
 
 CURSOR_PREFIX = "ev1:"
 

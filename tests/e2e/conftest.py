@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reviewer_profiles import ensure_reviewer_profile
+
 ROOT = Path(__file__).parents[2]
 GRANIAN = ROOT / ".venv" / "bin" / "granian"
 START_TIMEOUT_S = 30.0
@@ -44,7 +46,10 @@ def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path)
 
 
 def cli_token(database: Path, name: str, role: str) -> str:
-    """A token made by the CLI, as an administrator would (``tokens create``)."""
+    """A token made by the CLI, as an administrator would (``tokens create``); reviewer and
+    admin tokens come with a current reviewer profile, as an admin keeps one for each."""
+    if role in ("reviewer", "admin"):
+        ensure_reviewer_profile(database, name)
     result = subprocess.run(
         [sys.executable, "-m", "service", "tokens", "create", "--name", name, "--role", role],
         cwd=ROOT,
