@@ -189,3 +189,21 @@ def test_a_single_dose_reads_as_one_number() -> None:
 
     assert format_dose(DoseRange(min=0.5, max=0.5, unit="mL")) == "0.5 mL"
     assert format_dose(DoseRange(min=2, max=2, unit="{tablet}")) == "2 tablets"
+
+
+def test_openapi_and_content_schema_describe_the_new_model(client: Client) -> None:
+    spec = client.get("/schema/openapi.json").json()
+    content = client.get("/v1/schema/content.json").json()
+
+    new = {"FaqSection", "InteractionsSection", "ContraindicationsSection", "WarningsSection"}
+    assert new | {"DosePhase", "Frequency", "Coding"} <= set(spec["components"]["schemas"])
+    assert new | {"DosePhase", "MaxDose", "Population"} <= set(content["$defs"])
+    # A discriminator on `kind`, a required single-value `kind`: generated TypeScript narrows.
+    for schemas in (content["$defs"], spec["components"]["schemas"]):
+        sections = schemas["Article"]["properties"]["sections"]["items"]
+        assert sections["discriminator"]["propertyName"] == "kind"
+        assert {"faq", "warnings", "intro", "explainer"} <= set(
+            sections["discriminator"]["mapping"]
+        )
+        assert schemas["FaqSection"]["properties"]["kind"] == {"enum": ["faq"]}
+        assert "kind" in schemas["FaqSection"]["required"]

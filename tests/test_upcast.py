@@ -138,3 +138,16 @@ def only_therapy(sections: list[Section]) -> Any:
     (section,) = sections
     assert isinstance(section, TherapyTypesSection)
     return section.therapies[0]
+
+
+def test_a_v1_working_draft_reads_its_braces_literally(
+    upgraded: tuple[TestClient[Any], ContentDB],
+) -> None:
+    client, content_db = upgraded
+    editor = {"Authorization": f"Bearer {issue_token(content_db, 'Erin Editor', 'editor')}"}
+
+    draft = client.get("/v1/admin/articles/v1-fixture-every-kind/draft", headers=editor)
+
+    assert draft.status_code == 200, draft.text
+    section = next(s for s in draft.json()["sections"] if s["key"] == "therapy-types")
+    assert section["therapies"][0]["body"] == "Spray {{twice}} a day."

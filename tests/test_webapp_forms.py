@@ -229,3 +229,17 @@ def test_forms_offer_every_section_kind_and_vocabulary_labels() -> None:
     section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
     form = build_form(TherapyTypesSection, section)
     assert ("lozenge", "Lozenge") in find(form, "therapies[2].form").options
+
+
+def test_an_implausible_dose_is_flagged_beside_its_field() -> None:
+    section = next(s for s in SEED_SECTIONS if isinstance(s, TherapyTypesSection))
+    iv = section.therapies[0]
+    assert iv.dose is not None
+    slipped = msgspec.structs.replace(iv, dose=msgspec.structs.replace(iv.dose, max=9))
+    form = build_form(
+        TherapyTypesSection,
+        msgspec.structs.replace(section, therapies=[slipped, *section.therapies[1:]]),
+    )
+
+    assert "decimal point" in find(form, "therapies[0].dose").hint
+    assert "decimal point" not in find(form, "therapies[1].dose").hint

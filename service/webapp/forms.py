@@ -13,6 +13,8 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from schema.plausibility import plausibility_warnings
+from schema.sections import TherapyTypesSection
 from schema.units import DOSE_UNITS, TIME_UNITS
 from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
@@ -93,7 +95,28 @@ def build_form(
     ]
     if focus:
         _focus_first_input(root, focus)
+    _flag_implausible(root, value)
     return root
+
+
+def _flag_implausible(root: Node, value: Any) -> None:
+    """Put the model's plausibility warnings beside the fields they are about, as their hint."""
+    if not isinstance(value, TherapyTypesSection):
+        return
+    for warning in plausibility_warnings([value]):
+        node = _find(root, warning.path)
+        if node is not None:
+            node.hint = f"Check this value: {warning.message}."
+
+
+def _find(node: Node, name: str) -> Node | None:
+    if node.name == name:
+        return node
+    for child in node.children:
+        found = _find(child, name)
+        if found is not None:
+            return found
+    return None
 
 
 def _focus_first_input(node: Node, focus: str) -> bool:
