@@ -21,7 +21,9 @@ PUBLIC = f"/v1/articles/{SLUG}"
 def patch_references(client: Client, editor: Headers, references: list[dict[str, Any]]) -> Any:
     """PATCH the draft's references under the current ETag."""
     _, etag = draft_etag(client, editor)
-    return client.patch(DRAFT, json={"references": references}, headers={**editor, "If-Match": etag})
+    return client.patch(
+        DRAFT, json={"references": references}, headers={**editor, "If-Match": etag}
+    )
 
 
 @pytest.mark.parametrize(

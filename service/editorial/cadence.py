@@ -11,6 +11,7 @@ from schema.trust import ReviewDue
 from service.editorial.actor import Actor, record
 from service.errors import FieldError, InvalidInput
 from service.store import content, trust
+from service.store.codec import utc_now
 from service.store.db import ContentDB
 
 SCHEDULER = Actor(name="scheduler", role="scheduler")
@@ -47,7 +48,8 @@ def announce_due_reviews(db: ContentDB, now: datetime) -> list[str]:
     """Announce, once each, every live revision whose review date has come (also missed ones).
 
     The change-feed entry is the record that it was announced, and its outbox rows join the same
-    transaction; re-checked under the write lock, so several workers announce it once.
+    transaction; re-checked under the write lock, so several workers announce it once. ``now``
+    decides what is due; the entry is stamped with the real time, when the dispatcher sends it.
     """
     today = now.date()
     with db.read() as conn:
@@ -65,12 +67,12 @@ def announce_due_reviews(db: ContentDB, now: datetime) -> list[str]:
                 revision=due.revision,
                 action="review_due",
                 sections_changed=[],
-                at=now,
+                at=utc_now(),
                 note=note,
             )
             record(
                 conn, SCHEDULER, "review_due", article=due.slug, revision=due.revision,
-                detail=note, at=now,
+                detail=note, at=utc_now(),
             )  # fmt: skip
             announced.append(due.slug)
             logger.info("review of %s revision %s is due (%s)", due.slug, due.revision, due.due)

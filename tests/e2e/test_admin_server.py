@@ -17,6 +17,7 @@ from service.handlers.auth import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import running_server
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 SLUG = "ketamine-therapy-for-anxiety"
 ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"
@@ -32,6 +33,9 @@ def prepared(database: Path, *people: tuple[str, Role]) -> list[Headers]:
         tokens = [issue_token(db, name, role) for name, role in people]
     finally:
         db.close()
+    for name, role in people:
+        if role in ("reviewer", "admin"):
+            ensure_reviewer_profile(database, name)
     return [{"Authorization": f"Bearer {token}"} for token in tokens]
 
 

@@ -21,6 +21,7 @@ from service.handlers.auth import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import GRANIAN, ROOT, free_port, running_server, wait_until_ready
+from tests.reviewer_profiles import ensure_reviewer_profile
 from tests.webhook_receiver import Receiver
 
 SLUG = "ketamine-therapy-for-anxiety"
@@ -39,6 +40,7 @@ def prepared(database: Path) -> dict[Role, Headers]:
         tokens = {role: issue_token(db, name, role) for role, name in people.items()}
     finally:
         db.close()
+    ensure_reviewer_profile(database, people["reviewer"])
     return {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
 
 
