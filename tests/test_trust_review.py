@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from schema.admin import Role
 from service.config import Settings
-from service.editorial.cadence import add_months
+from service.editorial.cadence import add_months, announce_due_reviews
 from service.jobs.scheduler import Scheduler
 from service.store.db import ContentDB
 from tests.conftest import Headers
@@ -184,6 +184,8 @@ def test_a_review_falling_due_is_announced_once(
     assert "review_due" not in [c["action"] for c in client.get("/v1/changes").json()["changes"]]
     for _ in range(3):  # and again, as other workers or a restarted one would
         Scheduler(db).tick(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+    # Even asked directly, as a worker that missed the others' write would ask: nothing more.
+    assert announce_due_reviews(db, datetime(2027, 1, 2, tzinfo=UTC)) == []
     db.close()
     due = [c for c in client.get("/v1/changes").json()["changes"] if c["action"] == "review_due"]
     assert [(c["article"], c["revision"], c["note"]) for c in due] == [
