@@ -10,7 +10,7 @@ import msgspec
 from schema.article import Reviewer
 from schema.trust import ReviewerCreate, ReviewerPatch, ReviewerProfile
 from service.editorial.actor import Actor, record
-from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from service.errors import Conflict, Forbidden, NotFound
 from service.store import trust
 from service.store.codec import utc_now
 from service.store.db import ContentDB
@@ -65,7 +65,7 @@ def update_reviewer(
         if value is not msgspec.UNSET
     }
     if not changes:
-        raise InvalidInput("The patch names no field.", errors=(FieldError("$", "name a field"),))
+        return get_reviewer(db, reviewer_id)  # an empty patch changes nothing, like a webhook's
     at = utc_now()
     with db.write() as conn:
         current = trust.get_reviewer(conn, reviewer_id, at.date())

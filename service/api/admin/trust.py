@@ -15,7 +15,9 @@ from service.editorial import cadence, reviewers
 from service.handlers.auth import ADMINS, READERS
 from service.store.codec import utc_now
 
-ReviewerId = Annotated[int, PathParameter(description="A reviewer profile's id.", ge=1)]
+ReviewerId = Annotated[
+    int, PathParameter(description="A reviewer profile's id.", ge=1, le=1_000_000_000)
+]
 DueBefore = Annotated[
     date | None,
     QueryParameter(description="List reviews due before this date (default: 30 days from today)."),
