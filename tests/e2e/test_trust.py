@@ -24,6 +24,7 @@ from tests.webhook_receiver import Receiver
 PUBLIC = f"/v1/articles/{SLUG}"
 ENV = {"ALLOW_PRIVATE_WEBHOOKS": "true", "WEBHOOK_RETRY_SCHEDULE": "0.2,0.4,0.8"}
 Headers = dict[str, str]
+TIMEOUT = 30.0  # seconds: the machine is shared, and a cold first render is slow
 
 
 def bearer(database: Path, name: str, role: str) -> Headers:
@@ -65,7 +66,7 @@ def test_the_seed_shows_its_review_dates_and_placeholder_in_every_channel(
     trust_server: tuple[str, Path],
 ) -> None:
     base_url, _ = trust_server
-    with httpx.Client(base_url=base_url) as client:
+    with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         review = client.get(PUBLIC).json()["review"]
         assert review["next_review_due"] == "2027-01-01"
         assert review["reviewed_by"]["is_placeholder"] is True
@@ -82,7 +83,7 @@ def test_an_expired_reviewer_cannot_approve(trust_server: tuple[str, Path]) -> N
     editor = bearer(database, "Erin Editor", "editor")
     reviewer = bearer(database, "Old Registration", "reviewer")
     admin = bearer(database, "Ada Admin", "admin")
-    with httpx.Client(base_url=base_url) as client:
+    with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         profiles = client.get("/v1/admin/reviewers", headers=admin).json()["reviewers"]
         mine = next(p for p in profiles if p["name"] == "Old Registration")
         expired = client.patch(
@@ -104,7 +105,7 @@ def test_an_expired_reviewer_cannot_approve(trust_server: tuple[str, Path]) -> N
 def test_a_citation_of_a_missing_reference_is_refused(trust_server: tuple[str, Path]) -> None:
     base_url, database = trust_server
     editor = bearer(database, "Erin Editor", "editor")
-    with httpx.Client(base_url=base_url) as client:
+    with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         draft = client.get(DRAFT, headers=editor)
         intro = next(s for s in draft.json()["sections"] if s["key"] == "intro")
         intro["body"] += " As shown.[^nowhere]"
@@ -121,7 +122,7 @@ def test_citations_reach_every_channel_and_the_json_ld(trust_server: tuple[str, 
     base_url, database = trust_server
     editor = bearer(database, "Erin Editor", "editor")
     reviewer = bearer(database, "Rita Reviewer", "reviewer")
-    with httpx.Client(base_url=base_url) as client:
+    with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         cite_in_draft(client, editor)
         approve_and_publish(client, editor, reviewer)
         article = client.get(PUBLIC).json()
@@ -150,7 +151,7 @@ def test_an_urgent_correction_reaches_webhooks_and_the_feed(
     reviewer = bearer(database, "Rita Reviewer", "reviewer")
     admin = bearer(database, "Ada Admin", "admin")
     note = "We corrected the maximum IV dose."
-    with Receiver() as receiver, httpx.Client(base_url=base_url) as client:
+    with Receiver() as receiver, httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         subscribe(client, admin, receiver.url, ["article.corrected"])
         edit_intro(client, editor, "Ketamine is an anaesthetic, also studied for anxiety.")
         published = approve_and_publish(
@@ -178,7 +179,10 @@ def test_a_due_date_passing_announces_once_also_across_restarts(tmp_path: Path) 
     env = {**ENV, "SCHEDULER_CLOCK_FILE": str(clock)}
     clock.write_text("2026-12-31T23:59:00+00:00")
     with Receiver() as receiver:
-        with running_server(database, env=env) as base_url, httpx.Client(base_url=base_url) as c:
+        with (
+            running_server(database, env=env) as base_url,
+            httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
+        ):
             admin = bearer(database, "Ada Admin", "admin")
             subscribe(c, admin, receiver.url, ["article.review_due"])
             time.sleep(1.0)  # two polls with the clock before the due date: nothing
@@ -190,7 +194,10 @@ def test_a_due_date_passing_announces_once_also_across_restarts(tmp_path: Path) 
             (got,) = receiver.wait_for(1)
             assert got.json()["type"] == "article.review_due"
         clock.write_text("2027-02-01T00:00:00+00:00")
-        with running_server(database, env=env) as base_url, httpx.Client(base_url=base_url) as c:
+        with (
+            running_server(database, env=env) as base_url,
+            httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
+        ):
             time.sleep(1.0)
             assert len(feed_actions(c, "review_due")) == 1
         assert len(receiver.received) == 1
@@ -201,14 +208,20 @@ def test_a_due_date_missed_while_down_is_caught_up_once(tmp_path: Path) -> None:
     env = {**ENV, "SCHEDULER_CLOCK_FILE": str(clock)}
     clock.write_text("2026-12-15T12:00:00+00:00")
     with Receiver() as receiver:
-        with running_server(database, env=env) as base_url, httpx.Client(base_url=base_url) as c:
+        with (
+            running_server(database, env=env) as base_url,
+            httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
+        ):
             subscribe(
                 c, bearer(database, "Ada Admin", "admin"), receiver.url, ["article.review_due"]
             )
             time.sleep(0.6)
             assert feed_actions(c, "review_due") == []
         clock.write_text("2027-01-05T08:00:00+00:00")  # the due date passed while it was down
-        with running_server(database, env=env) as base_url, httpx.Client(base_url=base_url) as c:
+        with (
+            running_server(database, env=env) as base_url,
+            httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
+        ):
             assert len(wait_for_feed(c, "review_due")) == 1
             (got,) = receiver.wait_for(1)
             assert got.json()["data"]["article"] == SLUG
