@@ -121,7 +121,8 @@ class WebhookList(Model, frozen=True):
 
 class WebhookEventData(Model, frozen=True):
     """What happened to which article: the live revision after the event (None once withdrawn),
-    the keys of the sections that changed, and the public URL (None once withdrawn)."""
+    the keys of the sections that changed, the public URL (None once withdrawn), and a ``note``:
+    a correction's public note, or the due date of a review falling due."""
 
     article: Slug
     revision: int | None
