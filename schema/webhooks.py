@@ -119,10 +119,11 @@ class WebhookList(Model, frozen=True):
     webhooks: list[Webhook]
 
 
-class WebhookEventData(Model, frozen=True):
+class WebhookEventData(Model, frozen=True, omit_defaults=True):
     """What happened to which article: the live revision after the event (None once withdrawn),
     the keys of the sections that changed, the public URL (None once withdrawn), and a ``note``:
-    a correction's public note, or the due date of a review falling due."""
+    a correction's public note, or the due date of a review falling due (left out when none, so
+    the other events' bodies are as they were)."""
 
     article: Slug
     revision: int | None
