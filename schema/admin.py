@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+import msgspec
 from msgspec import Meta
 
 from schema.article import Review
 from schema.base import Model, Slug
 from schema.text import MULTI_LINE_PATTERN, NON_BLANK_PATTERN
+from schema.trust import CorrectionRequest
 
 Role = Literal["editor", "reviewer", "admin"]
 LiveAction = Literal["published", "scheduled", "unpublished", "rolled_back"]
@@ -18,11 +20,17 @@ AwareDateTime = Annotated[datetime, Meta(tz=True, description="ISO-8601 with a U
 
 
 class ApproveRequest(Model, frozen=True):
-    """Optional body of an approval: the reviewer's credentials for the byline."""
+    """Optional body of an approval: when the content is next due for review.
+
+    ``next_review_due`` defaults to the approval date plus the article's
+    ``review_interval_months``. The byline's credentials come from the reviewer's profile;
+    ``credentials`` is kept for old clients and used only when the profile has none.
+    """
 
     credentials: Annotated[
         str, Meta(max_length=300, pattern=MULTI_LINE_PATTERN, examples=["MD, Psychiatry"])
     ] = ""
+    next_review_due: date | None = None
 
 
 class RejectRequest(Model, frozen=True):
@@ -35,6 +43,10 @@ class PublishRequest(Model, frozen=True):
     """Optional body of a publish: ``at`` in the future schedules it, absent publishes now."""
 
     at: AwareDateTime | None = None
+    correction: Annotated[
+        CorrectionRequest | None,
+        Meta(description="Marks this publish as a correction, with its public note."),
+    ] = None
 
 
 class RollbackRequest(Model, frozen=True):
@@ -98,6 +110,10 @@ class ContentDiff(Model, frozen=True):
     draft_version: int | None
     sections_changed: list[str]
     changes: list[FieldChange]
+    unused_references: Annotated[
+        list[str],
+        Meta(description="Keys of references the newer side lists but nothing in it cites."),
+    ] = msgspec.field(default_factory=list)
 
 
 class AuditEntry(Model, frozen=True):

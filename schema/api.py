@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from schema.article import Disclaimer, Review, SectionList, Summary
+from schema.article import Disclaimer, ReferenceList, Review, ReviewInterval, SectionList, Summary
 from schema.base import HttpUrl, Model, NonEmptyStr, SectionKey, Slug
+from schema.citations import ensure_unique_reference_ids
 from schema.sections import ensure_unique_keys
 
 RichTextFormat = Literal["markdown", "html", "text"]
-ChangeAction = Literal["published", "rolled_back", "unpublished"]
+ChangeAction = Literal["published", "rolled_back", "unpublished", "review_due", "corrected"]
 
 
 class ArticleSummary(Model, frozen=True):
@@ -26,6 +27,7 @@ class ArticleSummary(Model, frozen=True):
     published_at: datetime
     updated_at: datetime
     review: Review
+    review_overdue: bool = False
 
 
 class ArticleList(Model, frozen=True):
@@ -43,9 +45,12 @@ class ArticleCreate(Model, frozen=True):
     disclaimer: Disclaimer
     hero_image: HttpUrl | None = None
     sections: SectionList = msgspec.field(default_factory=list)
+    references: ReferenceList = msgspec.field(default_factory=list)
+    review_interval_months: ReviewInterval = 12
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
+        ensure_unique_reference_ids(self.references)
 
 
 class ArticlePatch(Model, frozen=True):
@@ -56,6 +61,12 @@ class ArticlePatch(Model, frozen=True):
     hero_image: HttpUrl | UnsetType | None = UNSET
     disclaimer: Disclaimer | UnsetType = UNSET
     section_order: Annotated[list[SectionKey], Meta(max_length=100)] | UnsetType = UNSET
+    references: ReferenceList | UnsetType = UNSET
+    review_interval_months: ReviewInterval | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.references, UnsetType):
+            ensure_unique_reference_ids(self.references)
 
 
 class ChangeEvent(Model, frozen=True):
@@ -67,6 +78,10 @@ class ChangeEvent(Model, frozen=True):
     action: ChangeAction
     sections_changed: list[str]
     at: datetime
+    note: Annotated[
+        str | None,
+        Meta(description="`corrected`: the public correction note; `review_due`: the due date."),
+    ] = None
 
 
 class ChangePage(Model, frozen=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,13 +10,23 @@ import msgspec
 from msgspec import Meta
 
 from schema.base import HttpUrl, Model, NonEmptyStr, Slug, plain_text
+from schema.citations import Reference, ensure_unique_reference_ids, unused_references
 from schema.plausibility import ValueWarning, with_warnings
 from schema.sections import Section, ensure_unique_keys
+from schema.trust import Correction
 
 Summary = Annotated[str, plain_text(1_000, min_length=1)]
 Disclaimer = Annotated[str, plain_text(2_000, min_length=1)]
 MAX_SECTIONS = 100
 SectionList = Annotated[list[Section], Meta(max_length=MAX_SECTIONS)]
+ReferenceList = Annotated[
+    list[Reference],
+    Meta(max_length=200, description="The sources the article cites, numbered in this order."),
+]
+ReviewInterval = Annotated[
+    int,
+    Meta(ge=1, le=60, description="Months from an approval to the next review, by default."),
+]
 
 
 class Reviewer(Model, frozen=True):
@@ -24,6 +34,10 @@ class Reviewer(Model, frozen=True):
 
     name: NonEmptyStr
     credentials: Annotated[str, plain_text(300)] = ""
+    # From the reviewer's profile at approval (absent on reviews older than profiles).
+    registering_body: str = ""
+    registration_number: str = ""
+    is_placeholder: bool = False
 
 
 class Review(Model, frozen=True):
@@ -31,6 +45,9 @@ class Review(Model, frozen=True):
 
     reviewed_by: Reviewer
     reviewed_at: datetime
+    next_review_due: Annotated[
+        date | None, Meta(description="When the content is due to be reviewed again.")
+    ] = None
 
 
 class ArticleFields(Model, frozen=True):
@@ -40,6 +57,11 @@ class ArticleFields(Model, frozen=True):
     summary: Summary
     disclaimer: Disclaimer
     hero_image: HttpUrl | None = None
+    references: ReferenceList = msgspec.field(default_factory=list)
+    review_interval_months: ReviewInterval = 12
+
+    def __post_init__(self) -> None:
+        ensure_unique_reference_ids(self.references)
 
 
 class Article(Model, frozen=True):
@@ -55,6 +77,9 @@ class Article(Model, frozen=True):
     review: Review
     disclaimer: Disclaimer
     sections: SectionList
+    references: list[Reference] = msgspec.field(default_factory=list)
+    corrections: list[Correction] = msgspec.field(default_factory=list)
+    review_overdue: bool = False
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
@@ -70,6 +95,8 @@ class Article(Model, frozen=True):
         updated_at: datetime,
         review: Review,
         sections: list[Section],
+        corrections: list[Correction] | None = None,
+        review_overdue: bool = False,
     ) -> Article:
         """The article built from its editable fields: the one place they are spread out."""
         return cls(
@@ -83,6 +110,9 @@ class Article(Model, frozen=True):
             review=review,
             disclaimer=fields.disclaimer,
             sections=sections,
+            references=fields.references,
+            corrections=corrections or [],
+            review_overdue=review_overdue,
         )
 
 
@@ -97,6 +127,7 @@ class Revision(Model, frozen=True):
     published_at: datetime
     published_by: str
     restored_from: int | None = None
+    correction: Correction | None = None
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
@@ -152,6 +183,8 @@ class Draft(Model, frozen=True, kw_only=True):
     # Read-only, derived from the sections each time the draft is read: doses above the
     # plausible bound of their unit, for the editor and the reviewer.
     warnings: list[ValueWarning] = msgspec.field(default_factory=list)
+    # Read-only, derived likewise: keys of references nothing in the draft cites, for review.
+    unused_references: list[str] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
@@ -159,3 +192,5 @@ class Draft(Model, frozen=True, kw_only=True):
         # this one write while they are being built.
         msgspec.structs.force_setattr(self, "state", draft_state(self.review, self.submitted_by))
         with_warnings(self, self.sections)
+        unused = unused_references(self.fields.references, list(self.sections))
+        msgspec.structs.force_setattr(self, "unused_references", unused)

@@ -16,6 +16,7 @@ from schema.base import (
     SectionKey,
     plain_text,
 )
+from schema.citations import Citations
 from schema.dosing import (
     DosePhase,
     DoseRange,
@@ -84,6 +85,7 @@ class Therapy(Model, frozen=True):
     phases: Annotated[list[DosePhase], Meta(max_length=12)] = msgspec.field(default_factory=list)
     max_per_period: MaxDose | None = None
     population: Population | None = None
+    citations: Citations = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Derived values are replaced, never compared: a client that changes `route` and sends
@@ -114,6 +116,7 @@ class SideEffect(Model, frozen=True):
     note: Note = ""
     frequency: FrequencyBand | None = None
     is_serious: bool = False
+    citations: Citations = msgspec.field(default_factory=list)
 
 
 class Contraindication(Model, frozen=True):
@@ -123,6 +126,7 @@ class Contraindication(Model, frozen=True):
     body: OptionalRichText = ""
     code: Coding | None = None
     is_absolute: bool = True
+    citations: Citations = msgspec.field(default_factory=list)
 
 
 class Interaction(Model, frozen=True):

@@ -13,7 +13,13 @@ from schema.api import ChangeAction
 from schema.base import Model, Slug
 from schema.text import MULTI_LINE_PATTERN
 
-WebhookEventType = Literal["article.published", "article.unpublished", "article.rolled_back"]
+WebhookEventType = Literal[
+    "article.published",
+    "article.unpublished",
+    "article.rolled_back",
+    "article.review_due",
+    "article.corrected",
+]
 WEBHOOK_EVENT_TYPES: tuple[WebhookEventType, ...] = get_args(WebhookEventType)
 
 
@@ -44,7 +50,11 @@ WebhookUrl = Annotated[
 ]
 WebhookEvents = Annotated[
     list[WebhookEventType],
-    Meta(min_length=1, max_length=3, description="Event types to receive (duplicates ignored)."),
+    Meta(
+        min_length=1,
+        max_length=len(WEBHOOK_EVENT_TYPES),
+        description="Event types to receive (duplicates ignored).",
+    ),
 ]
 WebhookDescription = Annotated[
     str, Meta(max_length=300, pattern=MULTI_LINE_PATTERN, description="A note for people.")
@@ -113,14 +123,17 @@ class WebhookList(Model, frozen=True):
     webhooks: list[Webhook]
 
 
-class WebhookEventData(Model, frozen=True):
+class WebhookEventData(Model, frozen=True, omit_defaults=True):
     """What happened to which article: the live revision after the event (None once withdrawn),
-    the keys of the sections that changed, and the public URL (None once withdrawn)."""
+    the keys of the sections that changed, the public URL (None once withdrawn), and a ``note``:
+    a correction's public note, or the due date of a review falling due (left out when none, so
+    the other events' bodies are as they were)."""
 
     article: Slug
     revision: int | None
     sections_changed: list[str]
     url: str | None
+    note: str | None = None
 
 
 class WebhookEvent(Model, frozen=True):
@@ -179,3 +192,4 @@ class EventRecord:
     revision: int | None
     sections_changed: list[str]
     at: datetime
+    note: str | None = None

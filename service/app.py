@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> Litestar:
     db = ContentDB(settings.content_db)
     prepare_database(db)
     cache = ResponseCache(db.generation)
-    scheduler = Scheduler(db)
+    scheduler = Scheduler(db, clock_file=settings.scheduler_clock_file)
     dispatcher = Dispatcher(db, settings)
     app = ContentApp(
         route_handlers=[

@@ -79,6 +79,9 @@ class Settings:
     replication: bool = False
     replica_url: str = "data/replica"
     replication_lag_limit_s: float = 30.0
+    # Tests only: a file holding an ISO-8601 instant the scheduler takes as "now" (when the file
+    # is missing, the real clock), so a test can move time past a review's due date.
+    scheduler_clock_file: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +109,9 @@ class Settings:
             replica_url=env.get("REPLICA_URL", "data/replica"),
             replication_lag_limit_s=float(
                 _parse_int("REPLICATION_LAG_LIMIT", env.get("REPLICATION_LAG_LIMIT", "30"), 1)
+            ),
+            scheduler_clock_file=(
+                Path(env["SCHEDULER_CLOCK_FILE"]) if env.get("SCHEDULER_CLOCK_FILE") else None
             ),
             admin_origins=tuple(
                 origin.strip()

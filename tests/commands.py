@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 
 def run_cli(
@@ -26,7 +27,10 @@ def run_cli(
 
 
 def cli_token(database: Path, name: str, role: str) -> str:
-    """A token made by the CLI, as an administrator would (``tokens create``)."""
+    """A token made by the CLI, as an administrator would (``tokens create``); reviewer and
+    admin tokens come with a current reviewer profile, as an admin keeps one for each."""
     created = run_cli("tokens", "create", "--name", name, "--role", role, database=database)
     assert created.returncode == 0, created.stderr
+    if role in ("reviewer", "admin"):
+        ensure_reviewer_profile(database, name)
     return created.stdout.strip()

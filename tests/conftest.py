@@ -15,6 +15,7 @@ from service.app import create_app
 from service.config import Settings
 from service.store.db import ContentDB
 from service.store.migrations import migrate
+from tests.reviewer_profiles import ensure_reviewer_profile
 from tests.tokens import Headers, issued_headers
 
 ROOT = Path(__file__).parents[1]  # the repository
@@ -45,8 +46,10 @@ def db(settings: Settings) -> Iterator[ContentDB]:
 
 @pytest.fixture
 def seeded_db(db: ContentDB) -> ContentDB:
-    """The content database with the seed article published as revision 1."""
+    """The content database with the seed article published as revision 1, and a current
+    reviewer profile for the tests' reviewer (Rita Reviewer)."""
     load_seed(db)
+    ensure_reviewer_profile(db.path, REVIEWER)
     return db
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from schema.admin import Role
 from service.editorial.tokens import issue_token
 from service.store.db import ContentDB
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 Headers = dict[str, str]
 
@@ -17,7 +18,13 @@ def bearer(token: str) -> Headers:
 
 
 def issued_headers(database: Path, name: str, role: Role) -> Headers:
-    """Headers of a fresh token for a name and role, issued through a connection of its own."""
+    """Headers of a fresh token for a name and role, issued through a connection of its own.
+
+    Reviewer and admin tokens come with a current reviewer profile, as an admin sets one up
+    before a reviewer's first approval.
+    """
+    if role in ("reviewer", "admin"):
+        ensure_reviewer_profile(database, name)
     db = ContentDB(database)
     try:
         token = issue_token(db, name, role)

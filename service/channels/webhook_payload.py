@@ -36,6 +36,7 @@ def build_event(event: EventRecord, public_base_url: str) -> WebhookEvent:
             revision=event.revision,
             sections_changed=event.sections_changed,
             url=article_url(public_base_url, event.article) if is_live else None,
+            note=event.note,
         ),
     )
 

@@ -12,6 +12,7 @@ from schema.article import MAX_SECTIONS, ArticleFields, Draft
 from schema.references import DOSE_REFERENCES, section_literal_doses
 from schema.sections import Section
 from service.editorial.actor import Actor, record
+from service.editorial.citations import refuse_dropped_citations, refuse_missing_citations
 from service.editorial.rich_text import refuse_oversized, refuse_slow_rich_text
 from service.editorial.versions import (
     check_if_match,
@@ -70,6 +71,15 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
     """A new, unpublished article whose content lives in its first draft."""
     refuse_literal_doses(body.sections, "$.sections[{index}]")
     refuse_slow_rich_text(body.sections, "$.sections[{index}]")
+    fields = ArticleFields(
+        title=body.title,
+        summary=body.summary,
+        disclaimer=body.disclaimer,
+        hero_image=body.hero_image,
+        references=body.references,
+        review_interval_months=body.review_interval_months,
+    )
+    refuse_missing_citations(fields, body.sections, "$.sections[{index}]")
     at = utc_now()
     with db.write() as conn:
         if content.get_article_id(conn, body.slug) is not None:
@@ -79,12 +89,7 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
             article=body.slug,
             version=1,
             base_revision=None,
-            fields=ArticleFields(
-                title=body.title,
-                summary=body.summary,
-                disclaimer=body.disclaimer,
-                hero_image=body.hero_image,
-            ),
+            fields=fields,
             sections=list(body.sections),
             editors=[actor.name],
             updated_by=actor.name,
@@ -142,6 +147,7 @@ def put_section(
 
     def edit(draft: Draft) -> tuple[dict[str, Any], str]:
         nonlocal added
+        refuse_missing_citations(draft.fields, [section])
         keys = [existing.key for existing in draft.sections]
         if key in keys:
             sections = [section if s.key == key else s for s in draft.sections]
@@ -192,6 +198,7 @@ def patch_draft(
         changes: dict[str, Any] = {}
         if given:
             changes["fields"] = msgspec.structs.replace(draft.fields, **given)
+            refuse_dropped_citations(changes["fields"], draft.sections)
         if order is not None:
             changes["sections"] = _reordered(draft, order)
         return changes, "changed " + ", ".join(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from schema.admin import AuditPage, ContentDiff, RevisionList, RevisionSummary
 from schema.article import Revision
+from schema.citations import unused_references
 from service.channels.diff import changed_section_keys, diff_content
 from service.editorial.versions import require_article
 from service.errors import FieldError, InvalidInput, NotFound
@@ -75,6 +76,7 @@ def diff_revisions(db: ContentDB, slug: str, number: int, against: int | None) -
             after.fields,
             after.sections,
         ),
+        unused_references=unused_references(after.fields.references, list(after.sections)),
     )
 
 
@@ -103,6 +105,7 @@ def diff_draft(db: ContentDB, slug: str) -> ContentDiff:
             fields,
             sections,
         ),
+        unused_references=unused_references(fields.references, list(sections)),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from schema.admin import LiveChange
 from schema.article import DraftState, Revision
+from schema.trust import CorrectionRequest
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
 from service.editorial.review import wrong_state
@@ -26,7 +27,11 @@ SCHEDULER_ROLE = "scheduler"
 
 
 def _publish_locked(
-    conn: Connection, locked: LockedDraft, actor: Actor, at: datetime
+    conn: Connection,
+    locked: LockedDraft,
+    actor: Actor,
+    at: datetime,
+    correction: CorrectionRequest | None = None,
 ) -> LiveChange:
     """Make the approved draft the live revision and clear it, inside the caller's transaction."""
     draft = locked.draft
@@ -40,34 +45,42 @@ def _publish_locked(
         review=draft.review,
         actor=actor.name,
         at=at,
+        correction=correction,
     )
     drafts.delete_draft(conn, locked.article_id)
-    record(
-        conn,
-        actor,
-        "published",
-        article=draft.article,
-        revision=number,
-        detail=f"draft version {draft.version}; sections changed: {', '.join(changed) or 'none'}",
-        at=at,
-    )
+    detail = f"draft version {draft.version}; sections changed: {', '.join(changed) or 'none'}"
+    if correction is not None:
+        urgency = "urgent correction" if correction.is_urgent else "correction"
+        detail += f"; {urgency}: {correction.note}"
+    record(conn, actor, "published", article=draft.article, revision=number, detail=detail, at=at)
     return LiveChange(
         article=draft.article, action="published", revision=number, sections_changed=changed, at=at
     )
 
 
 def publish(
-    db: ContentDB, actor: Actor, slug: str, when: datetime | None, if_match: str | None
+    db: ContentDB,
+    actor: Actor,
+    slug: str,
+    when: datetime | None,
+    if_match: str | None,
+    correction: CorrectionRequest | None = None,
 ) -> LiveChange:
-    """Publish the approved draft now, or schedule it when ``when`` is in the future."""
+    """Publish the approved draft now, or schedule it when ``when`` is in the future; a
+    correction (with its public note) is published now only."""
     at = utc_now()
+    if correction is not None and when is not None and when > at:
+        raise InvalidInput(
+            "A correction is published at once; leave out `at` or publish it without `correction`.",
+            errors=(FieldError("$.at", "a correction cannot be scheduled"),),
+        )
     with db.write() as conn:
         locked = lock_draft(conn, slug, actor)
         check_if_match(locked.draft, if_match, required=False)
         if locked.draft.state is not DraftState.APPROVED:
             raise wrong_state(locked.draft, "published", (DraftState.APPROVED,))
         if when is None or when <= at:
-            return _publish_locked(conn, locked, actor, at)
+            return _publish_locked(conn, locked, actor, at, correction)
         new = touched(locked.draft, actor, at, scheduled_at=when)
         save_draft(conn, locked, new, scheduled_by=actor.name)
         record(

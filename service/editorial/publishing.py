@@ -8,6 +8,7 @@ from datetime import datetime
 from schema.api import ChangeAction
 from schema.article import ArticleFields, Review
 from schema.sections import Section
+from schema.trust import CorrectionRequest
 from service.channels.diff import changed_section_keys
 from service.store import content
 from service.store.db import Connection
@@ -24,9 +25,14 @@ def make_live(
     at: datetime,
     action: ChangeAction = "published",
     restored_from: int | None = None,
+    correction: CorrectionRequest | None = None,
 ) -> tuple[int, list[str]]:
     """Append a revision, point the article at it and record the event; inside the caller's
-    transaction. Returns the revision number and the keys of the sections that changed."""
+    transaction. Returns the revision number and the keys of the sections that changed.
+
+    A correction's note rides on the publish event; an urgent one adds a ``corrected`` event,
+    so its ``article.corrected`` webhook reaches receivers that purge or refresh at once.
+    """
     changed = changed_section_keys(content.get_live_sections(conn, article_id), sections)
     number = content.insert_revision(
         conn,
@@ -37,9 +43,21 @@ def make_live(
         actor=actor,
         at=at,
         restored_from=restored_from,
+        correction=correction,
     )
     content.set_live_revision(conn, article_id, number, at)
+    note = None if correction is None else correction.note
     content.insert_event(
-        conn, article_id, revision=number, action=action, sections_changed=changed, at=at
+        conn, article_id, revision=number, action=action, sections_changed=changed, at=at, note=note
     )
+    if correction is not None and correction.is_urgent:
+        content.insert_event(
+            conn,
+            article_id,
+            revision=number,
+            action="corrected",
+            sections_changed=changed,
+            at=at,
+            note=note,
+        )
     return number, changed

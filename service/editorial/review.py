@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from schema.article import Draft, DraftState, Review, Reviewer
+from datetime import date
+
+import msgspec
+
+from schema.article import Draft, DraftState, Review
 from service.editorial.actor import Actor, record
+from service.editorial.cadence import next_review_date
+from service.editorial.reviewers import current_reviewer
 from service.editorial.versions import check_if_match, lock_draft, save_draft, touched
 from service.errors import Conflict, Forbidden
 from service.store.codec import utc_now
@@ -54,9 +60,15 @@ def submit(db: ContentDB, actor: Actor, slug: str, if_match: str | None) -> Draf
 
 
 def approve(
-    db: ContentDB, actor: Actor, slug: str, if_match: str | None, credentials: str
+    db: ContentDB,
+    actor: Actor,
+    slug: str,
+    if_match: str | None,
+    credentials: str,
+    next_review_due: date | None = None,
 ) -> Draft:
-    """``in_review`` -> ``approved``, signed off by someone who did not edit the draft."""
+    """``in_review`` -> ``approved``, signed off by someone who did not edit the draft and whose
+    reviewer profile is current; the byline comes from that profile."""
     at = utc_now()
     denied: Draft | None = None
     with db.write() as conn:
@@ -78,8 +90,13 @@ def approve(
                 at=at,
             )
         else:
+            reviewer = current_reviewer(conn, actor, at.date())
+            if not reviewer.credentials:
+                reviewer = msgspec.structs.replace(reviewer, credentials=credentials)
             review = Review(
-                reviewed_by=Reviewer(name=actor.name, credentials=credentials), reviewed_at=at
+                reviewed_by=reviewer,
+                reviewed_at=at,
+                next_review_due=next_review_date(draft.fields, at, next_review_due),
             )
             new = touched(draft, actor, at, review=review)
             save_draft(conn, locked, new)

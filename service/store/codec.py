@@ -12,6 +12,7 @@ import msgspec
 
 from schema.article import ArticleFields, Review
 from schema.text import convert_stored
+from schema.trust import Correction
 from service.errors import FieldError, InvalidInput
 
 T = TypeVar("T")
@@ -35,6 +36,8 @@ encode_json = msgspec.json.Encoder().encode
 decode_fields = stored_decoder(ArticleFields)
 decode_review = stored_decoder(Review)
 decode_str_list = msgspec.json.Decoder(list[str]).decode
+decode_correction = msgspec.json.Decoder(Correction).decode
+decode_corrections = msgspec.json.Decoder(list[Correction]).decode
 
 CURSOR_PREFIX = "ev1:"
 

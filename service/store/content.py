@@ -8,9 +8,12 @@ from datetime import datetime
 from schema.api import ArticleSummary, ChangeAction, ChangeEvent
 from schema.article import Article, ArticleFields, Review, Revision
 from schema.sections import Section
+from schema.trust import Correction, CorrectionRequest
 from schema.versions import MODEL_VERSION, decode_sections
 from service.store import webhooks
 from service.store.codec import (
+    decode_correction,
+    decode_corrections,
     decode_fields,
     decode_review,
     decode_str_list,
@@ -21,16 +24,22 @@ from service.store.codec import (
 )
 from service.store.db import Connection
 
+# The corrections log comes from every revision published as a correction; the article is
+# overdue once the scheduler has announced its live revision's review as due.
 _LIVE_SELECT = (
     "SELECT a.slug, a.first_published_at, r.number, r.fields, r.sections, r.review, "
-    "r.published_at, r.model_version FROM articles a JOIN revisions r "
-    "ON r.article_id = a.id AND r.number = a.live_revision "
+    "r.published_at, r.model_version, "
+    "(SELECT json_group_array(json(c.correction)) FROM (SELECT correction FROM revisions "
+    "  WHERE article_id = a.id AND correction IS NOT NULL ORDER BY number) c), "
+    "EXISTS (SELECT 1 FROM events e WHERE e.article_id = a.id AND e.action = 'review_due' "
+    "  AND e.revision = a.live_revision) "
+    "FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.live_revision "
 )
 
 
 def _live_article(row: tuple[object, ...]) -> Article:
     slug, first_published_at, number, fields_json, sections_json, review_json = row[:6]
-    published_at, model_version = row[6:8]
+    published_at, model_version, corrections, is_overdue = row[6:10]
     return Article.from_fields(
         str(slug),
         decode_fields(str(fields_json)),
@@ -39,6 +48,8 @@ def _live_article(row: tuple[object, ...]) -> Article:
         updated_at=parse_time(str(published_at)),
         review=decode_review(str(review_json)),
         sections=decode_sections(str(sections_json), int(str(model_version))),
+        corrections=decode_corrections(str(corrections or "[]")),
+        review_overdue=bool(is_overdue),
     )
 
 
@@ -71,6 +82,7 @@ def list_live_articles(conn: Connection, *, limit: int, offset: int = 0) -> list
                 published_at=article.published_at,
                 updated_at=article.updated_at,
                 review=article.review,
+                review_overdue=article.review_overdue,
             )
         )
     return summaries
@@ -101,15 +113,22 @@ def insert_revision(
     actor: str,
     at: datetime,
     restored_from: int | None = None,
+    correction: CorrectionRequest | None = None,
 ) -> int:
     """Append an immutable revision and return its number (one more than the last)."""
     row = conn.execute(
         "SELECT coalesce(max(number), 0) + 1 FROM revisions WHERE article_id = ?", (article_id,)
     ).fetchone()
     number = int(row[0])
+    log_entry = None
+    if correction is not None:
+        log_entry = Correction(
+            date=at, note=correction.note, revision=number, is_urgent=correction.is_urgent
+        )
     conn.execute(
         "INSERT INTO revisions (article_id, number, fields, sections, review, published_at, "
-        "published_by, restored_from, model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "published_by, restored_from, model_version, correction) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             number,
@@ -120,6 +139,7 @@ def insert_revision(
             actor,
             restored_from,
             MODEL_VERSION,
+            None if log_entry is None else encode_json(log_entry).decode(),
         ),
     )
     return number
@@ -145,12 +165,14 @@ def _revision(slug: str, row: tuple[object, ...]) -> Revision:
         published_at=parse_time(str(published_at)),
         published_by=str(published_by or ""),
         restored_from=None if restored is None else int(str(restored)),
+        correction=None if row[8] is None else decode_correction(str(row[8])),
     )
 
 
 _REVISION_SELECT = (
     "SELECT r.number, r.fields, r.sections, r.review, r.published_at, r.published_by, "
-    "r.restored_from, r.model_version FROM revisions r JOIN articles a ON a.id = r.article_id "
+    "r.restored_from, r.model_version, r.correction FROM revisions r "
+    "JOIN articles a ON a.id = r.article_id "
     "WHERE a.slug = ? "
 )
 
@@ -175,18 +197,20 @@ def insert_event(
     action: ChangeAction,
     sections_changed: Sequence[str],
     at: datetime,
+    note: str | None = None,
 ) -> int:
     """Append a publish event to the change feed (its id orders the feed) and queue its webhook
     deliveries in the same transaction, so no path that records an event can forget them."""
     cursor = conn.execute(
-        "INSERT INTO events (article_id, revision, action, sections_changed, at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO events (article_id, revision, action, sections_changed, at, note) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
             article_id,
             revision,
             action,
             encode_json(list(sections_changed)).decode(),
             format_time(at),
+            note,
         ),
     )
     event_id = int(cursor.lastrowid or 0)
@@ -197,7 +221,7 @@ def insert_event(
 def list_events(conn: Connection, *, after: int, limit: int) -> list[ChangeEvent]:
     """Publish events after a position, oldest first."""
     rows = conn.execute(
-        "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at FROM events e "
+        "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at, e.note FROM events e "
         "JOIN articles a ON a.id = e.article_id WHERE e.id > ? ORDER BY e.id LIMIT ?",
         (after, limit),
     ).fetchall()
@@ -209,8 +233,9 @@ def list_events(conn: Connection, *, after: int, limit: int) -> list[ChangeEvent
             action=action,
             sections_changed=decode_str_list(str(changed)),
             at=parse_time(str(at)),
+            note=note,
         )
-        for event_id, slug, revision, action, changed, at in rows
+        for event_id, slug, revision, action, changed, at, note in rows
     ]
 
 

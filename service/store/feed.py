@@ -23,12 +23,14 @@ class EventWithPrevious:
 
 
 # Each event's predecessor comes from the article's whole history, not just the page asked for.
-# An unpublish event names the revision it withdrew, but after it nothing is live.
+# An unpublish event names the revision it withdrew, but after it nothing is live. A review
+# falling due changes nothing readers see, so digests leave those events out.
 _EVENTS = (
-    "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at, e.previous "
-    "FROM (SELECT id, article_id, revision, action, sections_changed, at, "
+    "SELECT e.id, a.slug, e.revision, e.action, e.sections_changed, e.at, e.previous, e.note "
+    "FROM (SELECT id, article_id, revision, action, sections_changed, at, note, "
     "  lag(CASE WHEN action = 'unpublished' THEN NULL ELSE revision END) "
-    "  OVER (PARTITION BY article_id ORDER BY id) AS previous FROM events) e "
+    "  OVER (PARTITION BY article_id ORDER BY id) AS previous FROM events "
+    "  WHERE action != 'review_due') e "
     "JOIN articles a ON a.id = e.article_id "
 )
 
@@ -92,7 +94,7 @@ class _Revisions:
 
 
 def _event(row: tuple[Any, ...]) -> EventWithPrevious:
-    event_id, slug, revision, action, changed, at, previous = row
+    event_id, slug, revision, action, changed, at, previous, note = row
     return EventWithPrevious(
         event=ChangeEvent(
             cursor=encode_cursor(int(event_id)),
@@ -101,6 +103,7 @@ def _event(row: tuple[Any, ...]) -> EventWithPrevious:
             action=action,
             sections_changed=decode_str_list(str(changed)),
             at=parse_time(str(at)),
+            note=note,
         ),
         previous_revision=None if previous is None else int(previous),
     )

@@ -198,12 +198,36 @@ def _record_model_version(db: sqlite_utils.Database, conn: sqlite3.Connection) -
         conn.execute(f"ALTER TABLE {table} ADD COLUMN model_version INTEGER NOT NULL DEFAULT 1")
 
 
+def _create_trust_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Reviewer profiles, keyed by the name their tokens carry (four-eyes compares names too).
+    # The seed's stand-in is a placeholder: it has no registration and can never approve.
+    conn.execute(
+        "CREATE TABLE reviewers ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " name TEXT NOT NULL UNIQUE,"
+        " credentials TEXT NOT NULL,"
+        " registering_body TEXT NOT NULL DEFAULT '',"
+        " registration_number TEXT NOT NULL DEFAULT '',"
+        " registration_expires TEXT,"
+        " competing_interests TEXT NOT NULL DEFAULT '',"
+        " is_placeholder INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)"
+    )
+    # A revision published as a correction keeps its note (JSON) beside it; an event keeps the
+    # public note of a correction or the due date of a review. Columns added, nothing rewritten.
+    conn.execute("ALTER TABLE revisions ADD COLUMN correction TEXT")
+    conn.execute("ALTER TABLE events ADD COLUMN note TEXT")
+    conn.execute("CREATE INDEX events_by_article ON events (article_id, action, revision)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
     _create_webhook_tables,
     _drop_draft_state,
     _record_model_version,
+    _create_trust_tables,
 )
 
 

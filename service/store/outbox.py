@@ -37,7 +37,7 @@ _CLAIM = (
 _CLAIMED = (
     "SELECT d.id, d.subscription_id, d.message_id, d.round_attempts, s.url, s.secret, "
     "s.previous_secret, s.previous_secret_expires_at, "
-    "d.event_type, a.slug, e.revision, e.sections_changed, e.at "
+    "d.event_type, a.slug, e.revision, e.sections_changed, e.at, e.note "
     "FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id "
     "JOIN events e ON e.id = d.event_id JOIN articles a ON a.id = e.article_id WHERE d.id = ?"
 )

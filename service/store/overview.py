@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from schema.article import DraftState, draft_state
 from service.store.codec import decode_fields, decode_review, decode_str_list, parse_time
@@ -25,12 +25,16 @@ class ArticleOverview:
     draft_updated_by: str | None
     draft_reviewed_at: datetime | None
     scheduled_at: datetime | None
+    next_review_due: date | None = None
+    review_overdue: bool = False
 
 
 _SELECT = (
     "SELECT a.slug, a.live_revision, r.fields, r.review, d.submitted_by, d.fields, d.editors, "
     "d.updated_at, d.updated_by, d.review, d.scheduled_at, "
-    "(SELECT fields FROM revisions WHERE article_id = a.id ORDER BY number DESC LIMIT 1) "
+    "(SELECT fields FROM revisions WHERE article_id = a.id ORDER BY number DESC LIMIT 1), "
+    "EXISTS (SELECT 1 FROM events e WHERE e.article_id = a.id AND e.action = 'review_due' "
+    "AND e.revision = a.live_revision) "
     "FROM articles a "
     "LEFT JOIN revisions r ON r.article_id = a.id AND r.number = a.live_revision "
     "LEFT JOIN drafts d ON d.article_id = a.id "
@@ -43,7 +47,7 @@ def list_overviews(conn: Connection) -> list[ArticleOverview]:
     overviews = []
     for row in conn.execute(_SELECT).fetchall():
         slug, live, live_fields, live_review, submitted_by, draft_fields, editors = row[:7]
-        updated_at, updated_by, draft_review, scheduled_at, newest_fields = row[7:]
+        updated_at, updated_by, draft_review, scheduled_at, newest_fields, overdue = row[7:]
         # The draft's title is the one being worked on; else the live one, else the newest.
         fields_json = draft_fields or live_fields or newest_fields
         review = None if live_review is None else decode_review(str(live_review))
@@ -61,6 +65,8 @@ def list_overviews(conn: Connection) -> list[ArticleOverview]:
                 draft_updated_by=None if updated_by is None else str(updated_by),
                 draft_reviewed_at=None if reviewed is None else reviewed.reviewed_at,
                 scheduled_at=None if scheduled_at is None else parse_time(str(scheduled_at)),
+                next_review_due=None if review is None else review.next_review_due,
+                review_overdue=bool(overdue),
             )
         )
     return overviews

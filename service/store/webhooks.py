@@ -195,21 +195,23 @@ def enqueue(conn: sqlite3.Connection, event_id: int, action: ChangeAction, at: d
 
 _DELIVERY_SELECT = (
     "SELECT d.id, d.subscription_id, d.message_id, d.state, d.attempts, d.next_attempt_at, "
-    "d.created_at, d.delivered_at, d.event_type, a.slug, e.revision, e.sections_changed, e.at "
+    "d.created_at, d.delivered_at, d.event_type, a.slug, e.revision, e.sections_changed, e.at, "
+    "e.note "
     "FROM webhook_deliveries d JOIN events e ON e.id = d.event_id "
     "JOIN articles a ON a.id = e.article_id "
 )
 
 
 def event_record(row: Sequence[object]) -> EventRecord:
-    """The event of a row ending in ``event_type, slug, revision, sections_changed, at``."""
-    event_type, slug, revision, changed, at = row[-5:]
+    """The event of a row ending in ``event_type, slug, revision, sections_changed, at, note``."""
+    event_type, slug, revision, changed, at, note = row[-6:]
     return EventRecord(
         type=cast(WebhookEventType, event_type),
         article=str(slug),
         revision=None if revision is None else int(str(revision)),
         sections_changed=decode_str_list(str(changed)),
         at=parse_time(str(at)),
+        note=None if note is None else str(note),
     )
 
 

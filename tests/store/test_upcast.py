@@ -23,6 +23,7 @@ from service.config import Settings
 from service.editorial.tokens import issue_token
 from service.store.db import ContentDB
 from tests.conftest import ROOT
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SLUG = "ketamine-therapy-for-anxiety"
@@ -77,6 +78,7 @@ def test_old_revisions_keep_version_one_and_new_ones_record_the_current_model(
     client, content_db = upgraded
     editor = {"Authorization": f"Bearer {issue_token(content_db, 'Erin Editor', 'editor')}"}
     reviewer = {"Authorization": f"Bearer {issue_token(content_db, 'Rita Reviewer', 'reviewer')}"}
+    ensure_reviewer_profile(content_db.path, "Rita Reviewer")
     admin = f"/v1/admin/articles/{SLUG}"
     draft = client.get(f"{admin}/draft", headers=editor)
     body = {**draft.json()["sections"][0], "title": "Introduction, revised"}

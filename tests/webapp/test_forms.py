@@ -190,7 +190,13 @@ def test_an_added_item_is_blank_and_its_first_input_gets_focus() -> None:
 def test_article_fields_use_the_same_generator() -> None:
     fields = ArticleFields(title="T", summary="S", disclaimer="D", hero_image=None)
     form = build_form(ArticleFields, fields)
-    assert [leaf.kind for leaf in leaves(form)] == ["text", "textarea", "textarea", "textarea"]
+    assert [leaf.kind for leaf in leaves(form)] == [
+        "text",
+        "textarea",
+        "textarea",
+        "textarea",
+        "number",
+    ]
     assert to_struct(ArticleFields, read_form(ArticleFields, posted(form))) == fields
     assert struct_info(ArticleFields).fields[0].name == "title"
 

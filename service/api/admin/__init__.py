@@ -11,6 +11,7 @@ from service.api.admin.common import SECURITY
 from service.api.admin.drafts import DraftController
 from service.api.admin.history import HistoryController
 from service.api.admin.review import ReviewController
+from service.api.admin.trust import ReviewerController, ReviewQueueController
 from service.api.admin.webhooks import WebhookController
 from service.edge.routes import ADMIN, area_prefix
 from service.handlers.auth import provide_actor, require_role
@@ -22,7 +23,14 @@ def admin_router() -> Router:
     """Every admin controller behind the role guard; answers are never cached."""
     return Router(
         path=ADMIN_PREFIX,
-        route_handlers=[DraftController, ReviewController, HistoryController, WebhookController],
+        route_handlers=[
+            DraftController,
+            ReviewController,
+            HistoryController,
+            WebhookController,
+            ReviewerController,
+            ReviewQueueController,
+        ],
         guards=[require_role],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=require_body,

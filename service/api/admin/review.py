@@ -51,13 +51,16 @@ class ReviewController(Controller):
         slug: Slug,
         if_match: IfMatch,
         data: Annotated[
-            ApproveRequest | None, body("Optional: the reviewer's credentials for the byline.")
+            ApproveRequest | None,
+            body("Optional: `next_review_due` (default: the article's interval)."),
         ] = None,
     ) -> Response[Draft]:
         """Reviewer: `in_review` -> `approved`. `If-Match` must name the draft as read; nobody
-        who edited the draft may approve it (403)."""
+        who edited the draft may approve it, nor anyone without a current reviewer profile
+        (403, saying why: no profile, a placeholder, or an expired registration)."""
         credentials = "" if data is None else data.credentials
-        return draft_response(review.approve(db, actor, slug, if_match, credentials))
+        due = None if data is None else data.next_review_due
+        return draft_response(review.approve(db, actor, slug, if_match, credentials, due))
 
     @post(
         "/draft/reject",
@@ -98,11 +101,14 @@ class ReviewController(Controller):
         slug: Slug,
         if_match: IfMatch,
         data: Annotated[
-            PublishRequest | None, body("Optional: `at` in the future schedules the publish.")
+            PublishRequest | None,
+            body("Optional: `at` in the future schedules it; `correction` marks a correction."),
         ] = None,
     ) -> Response[LiveChange]:
         """Editor: the approved draft becomes the new live revision in one transaction."""
-        change = live.publish(db, actor, slug, None if data is None else data.at, if_match)
+        when = None if data is None else data.at
+        correction = None if data is None else data.correction
+        change = live.publish(db, actor, slug, when, if_match, correction)
         return Response(change, status_code=202 if change.action == "scheduled" else 200)
 
     @post(

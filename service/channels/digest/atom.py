@@ -19,6 +19,7 @@ _ACTION_WORDS: Final = {
     "published": "Published",
     "rolled_back": "Rolled back",
     "unpublished": "Withdrawn",
+    "corrected": "Corrected (urgent)",
 }
 # An empty feed still needs an `updated`; a fixed one keeps its bytes (and ETag) stable.
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)

@@ -7,6 +7,7 @@ changed".
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Final
 
@@ -102,6 +103,12 @@ def describe_change(change: ArticleChange) -> list[str]:
     before, after = change.before, change.after
     if after is None:
         return ["Article withdrawn"]
+    if after.correction is not None:
+        # A correction leads, in the words of its public note; urgent ones say so.
+        kind = "Urgent correction" if after.correction.is_urgent else "Correction"
+        is_same = before is not None and before.number == after.number  # the `corrected` event
+        rest = [] if is_same else describe_change(_uncorrected(change))
+        return [f"{kind}: {after.correction.note}", *rest]
     if before is None:
         # Revisions are numbered from 1, so a later one going live after none was is a return.
         return ["New article"] if after.number == 1 else ["Republished"]
@@ -120,6 +127,13 @@ def describe_change(change: ArticleChange) -> list[str]:
         # Every publish carries a fresh sign-off; it is news only when nothing else changed.
         lines.append("Medical review renewed")
     return lines or ["Republished without content changes"]
+
+
+def _uncorrected(change: ArticleChange) -> ArticleChange:
+    after = change.after
+    assert after is not None
+    lines_of = msgspec.structs.replace(after, correction=None)
+    return dataclasses.replace(change, after=lines_of)
 
 
 def describe_section_change(old: Section | None, new: Section | None) -> list[str]:

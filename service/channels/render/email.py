@@ -17,6 +17,13 @@ import nh3
 from schema.article import Article
 from schema.sections import Section
 from service.channels.render.blocks import section_content_html
+from service.channels.render.citations import (
+    correction_text,
+    number_citations,
+    placeholder_note,
+    references_html,
+    review_dates_line,
+)
 from service.channels.render.facts import format_review_line
 from service.channels.render.markdown import ALLOWED_TAGS, LINK_REL, URL_SCHEMES
 from service.channels.render.references import resolve_references
@@ -112,7 +119,7 @@ def render_email(article: Article, *, web_url: str) -> str:
 
 def email_body(article: Article, *, web_url: str) -> str:
     """The article's email body, sanitized and inline-styled: what ``<body>`` holds."""
-    article = resolve_references(article)
+    article = number_citations(resolve_references(article))
     classed = nh3.Cleaner(
         tags=_TAGS,
         attributes={**_LAYOUT_ATTRIBUTES, "*": {"class"}},
@@ -151,10 +158,19 @@ def _body_html(article: Article, *, web_url: str) -> str:
             f'alt="{escape(article.title)}"></td></tr>'
         )
     rows.extend(_section_row(section) for section in article.sections)
+    if article.references:
+        rows.append(f'<tr><td class="section">{references_html(article.references)}</td></tr>')
+    note = placeholder_note(article.review)
     rows.append(
         f'<tr><td class="footer"><p class="review-byline">'
         f"{escape(format_review_line(article.review))}</p>"
-        f'<p class="disclaimer">{escape(article.disclaimer)}</p></td></tr>'
+        f'<p class="review-byline">{escape(review_dates_line(article.review))}</p>'
+        + (f'<p class="review-byline">{escape(note)}</p>' if note else "")
+        + "".join(
+            f'<p class="review-byline">Correction: {escape(correction_text(c))}</p>'
+            for c in article.corrections
+        )
+        + f'<p class="disclaimer">{escape(article.disclaimer)}</p></td></tr>'
     )
     return (
         '<table class="outer" role="presentation" width="100%" cellpadding="0" cellspacing="0" '

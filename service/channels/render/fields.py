@@ -8,7 +8,9 @@ from typing import Final, TypeVar, cast
 import msgspec
 
 from schema.api import RichTextFormat
+from schema.article import Article
 from schema.base import rich_text_fields
+from service.channels.render.citations import number_citations
 from service.channels.render.markdown import markdown_to_html, markdown_to_text
 from service.channels.render.references import replace_fields, resolve_references
 
@@ -28,6 +30,9 @@ def render_rich_text(value: T, fmt: RichTextFormat) -> T:
     form, so without references it returns ``value`` itself.
     """
     resolved = resolve_references(value)
+    if isinstance(resolved, Article):
+        # Footnotes are numbered in every format; items keep their citations as data.
+        resolved = cast(T, number_citations(resolved, markdown=fmt == "markdown", items=False))
     convert = _CONVERTERS.get(fmt)
     if convert is None:
         return resolved

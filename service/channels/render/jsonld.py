@@ -16,6 +16,7 @@ from typing import Final
 import msgspec
 
 from schema.article import Article
+from schema.citations import Reference
 from schema.sections import (
     CandidacySection,
     ContraindicationsSection,
@@ -25,6 +26,7 @@ from schema.sections import (
 )
 from schema.units import DOSE_UNITS
 from schema.vocabulary import DOSE_FORMS, ROUTES, Coding
+from service.channels.render.citations import reference_links
 from service.channels.render.facts import format_dose, format_frequency, format_period
 
 JsonObject = dict[str, object]
@@ -34,6 +36,7 @@ class _Person(msgspec.Struct, kw_only=True, omit_defaults=True, frozen=True):
     type: str = msgspec.field(name="@type")
     name: str
     description: str = ""
+    identifier: JsonObject | None = None
 
 
 class _MedicalWebPage(
@@ -50,6 +53,7 @@ class _MedicalWebPage(
     date_modified: datetime
     image: str | None = None
     about: list[JsonObject] = msgspec.field(default_factory=list)
+    citation: list[JsonObject] = msgspec.field(default_factory=list)
 
 
 _ENCODER: Final = msgspec.json.Encoder()
@@ -65,16 +69,53 @@ def medical_webpage_jsonld(article: Article, *, url: str) -> str:
         description=article.summary,
         url=url,
         last_reviewed=article.review.reviewed_at.date(),
-        reviewed_by=_Person(type="Person", name=person.name, description=person.credentials),
+        reviewed_by=_Person(
+            type="Person",
+            name=person.name,
+            description=person.credentials,
+            identifier=_registration(person.registering_body, person.registration_number),
+        ),
         date_published=article.published_at,
         date_modified=article.updated_at,
         image=article.hero_image,
         about=about_entities(article),
+        citation=[citation_entity(reference) for reference in article.references],
     )
     # msgspec leaves "<" as is, so a title holding "</script>" or "<!--" would end or confuse
     # the script element; "\u003c" is the same character to a JSON parser and inert to HTML.
     payload = _ENCODER.encode(page).replace(b"<", b"\\u003c").decode()
     return f'<script type="application/ld+json">{payload}</script>'
+
+
+def _registration(body: str, number: str) -> JsonObject | None:
+    if not number:
+        return None
+    return {"@type": "PropertyValue", "propertyID": body, "value": number}
+
+
+def citation_entity(reference: Reference) -> JsonObject:
+    """A reference as a schema.org work; doi.org and PubMed links are its ``sameAs``."""
+    kind = "Book" if reference.isbn and not reference.journal else "CreativeWork"
+    if reference.doi or reference.pmid or reference.journal:
+        kind = "ScholarlyArticle"
+    entity: JsonObject = {"@type": kind, "name": reference.title}
+    if reference.authors:
+        entity["author"] = [{"@type": "Person", "name": name} for name in reference.authors]
+    if reference.year:
+        entity["datePublished"] = str(reference.year)
+    if reference.journal:
+        entity["isPartOf"] = {"@type": "Periodical", "name": reference.journal}
+    if reference.publisher:
+        entity["publisher"] = {"@type": "Organization", "name": reference.publisher}
+    if reference.isbn:
+        entity["isbn"] = reference.isbn
+    links = reference_links(reference)
+    if links:
+        entity["url"] = links[0]
+    same_as = [link for link in links if link != reference.url]
+    if same_as:
+        entity["sameAs"] = same_as
+    return entity
 
 
 def about_entities(article: Article) -> list[JsonObject]:

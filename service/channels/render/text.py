@@ -25,6 +25,13 @@ from schema.sections import (
     WarningsSection,
     WhatToExpectSection,
 )
+from service.channels.render.citations import (
+    correction_text,
+    number_citations,
+    placeholder_note,
+    references_text,
+    review_dates_line,
+)
 from service.channels.render.facts import (
     DOSING_HEADERS,
     format_dose,
@@ -48,12 +55,21 @@ _GAP: Final = "  "
 
 def render_text(article: Article, *, width: int = 72) -> str:
     """The article as plain text wrapped at ``width``, with the same facts as the web page."""
-    article = resolve_references(article)
+    article = number_citations(resolve_references(article))
     blocks = [_underline(article.title, "=")]
     for section in article.sections:
         blocks.append(_underline(section.title, "-"))
         blocks.extend(block for block in _section_blocks(section, width) if block)
+    if article.references:
+        blocks.append(_underline("References", "-"))
+        blocks.extend(wrap_text(line, width) for line in references_text(article.references))
     blocks.append(wrap_text(format_review_line(article.review), width))
+    blocks.append(wrap_text(review_dates_line(article.review), width))
+    if placeholder_note(article.review):
+        blocks.append(wrap_text(placeholder_note(article.review), width))
+    if article.corrections:
+        blocks.append(_underline("Corrections", "-"))
+        blocks.extend(wrap_text(correction_text(c), width) for c in article.corrections)
     blocks.append(wrap_text(article.disclaimer, width))
     return "\n\n".join(blocks) + "\n"
 

@@ -10,6 +10,13 @@ import nh3
 from schema.article import Article
 from schema.sections import Section
 from service.channels.render.blocks import section_content_html
+from service.channels.render.citations import (
+    corrections_html,
+    number_citations,
+    placeholder_note,
+    references_html,
+    review_dates_line,
+)
 from service.channels.render.facts import article_web_url, format_date, format_reviewer
 from service.channels.render.jsonld import medical_webpage_jsonld
 from service.channels.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, URL_SCHEMES
@@ -23,16 +30,17 @@ _CLEANER: Final = nh3.Cleaner(
     attributes={
         **ALLOWED_ATTRIBUTES,
         "section": frozenset({"id"}),
+        "li": frozenset({"id"}),
         "img": frozenset({"src", "alt"}),
         "time": frozenset({"datetime"}),
         "th": frozenset({"scope"}),
     },
     allowed_classes={
-        "p": {"review-byline", "cta"},
+        "p": {"review-byline", "review-dates", "placeholder", "cta"},
         "aside": {"disclaimer"},
         "table": {"dosing"},
-        "ul": {"items", "side-effects", "conditions", "criteria", "facts"},
-        "ol": {"items"},
+        "ul": {"items", "side-effects", "conditions", "criteria", "facts", "corrections"},
+        "ol": {"items", "references"},
         "a": {"cta-link"},
     },
     url_schemes=set(URL_SCHEMES),
@@ -46,12 +54,14 @@ def render_web(article: Article, *, base_url: str) -> str:
     ``base_url`` is the API's public origin; the JSON-LD ``url`` is the article's canonical page,
     ``{base_url}/v1/articles/{slug}/render/web``.
     """
-    article = resolve_references(article)
+    article = number_citations(resolve_references(article))
     parts = [f"<article><h1>{escape(article.title)}</h1>"]
     if article.hero_image:
         parts.append(f'<img src="{escape(article.hero_image)}" alt="{escape(article.title)}">')
     parts.extend(_section_html(section) for section in article.sections)
+    parts.append(references_html(article.references))
     parts.append(_byline_html(article))
+    parts.append(corrections_html(article.corrections))
     parts.append(f'<aside class="disclaimer">{escape(article.disclaimer)}</aside></article>')
     fragment = _CLEANER.clean("".join(parts))
     # Built last and appended: the sanitizer would (rightly) drop any script element.
@@ -67,9 +77,11 @@ def _section_html(section: Section) -> str:
 
 def _byline_html(article: Article) -> str:
     reviewed_at = article.review.reviewed_at
+    note = placeholder_note(article.review)
     return (
         '<p class="review-byline">Medically reviewed by '
         f"{escape(format_reviewer(article.review))} on "
         f'<time datetime="{reviewed_at.date().isoformat()}">{escape(format_date(reviewed_at))}'
-        "</time></p>"
+        f'</time></p><p class="review-dates">{escape(review_dates_line(article.review))}</p>'
+        + (f'<p class="placeholder">{escape(note)}</p>' if note else "")
     )

@@ -42,7 +42,13 @@ def test_subscribing_answers_201_with_the_secret_shown_only_then(
     secret = created["secret"]
     assert re.fullmatch(r"whsec_[A-Za-z0-9+/]+=*", secret)
     assert 24 <= len(base64.b64decode(secret.removeprefix("whsec_"))) <= 32
-    assert created["events"] == ["article.published", "article.unpublished", "article.rolled_back"]
+    assert created["events"] == [
+        "article.published",
+        "article.unpublished",
+        "article.rolled_back",
+        "article.review_due",
+        "article.corrected",
+    ]
     assert (created["is_active"], created["is_failing"]) == (True, False)
     for url in (HOOKS, f"{HOOKS}/{created['id']}"):
         answer = client.get(url, headers=admin_headers)

@@ -57,6 +57,7 @@ def test_render_web_ends_with_byline_and_disclaimer(article: Article) -> None:
     assert (
         '<p class="review-byline">Medically reviewed by Dana Lee, MD, Psychiatry on '
         '<time datetime="2025-03-04">March 4, 2025</time></p>'
+        '<p class="review-dates">Last reviewed March 4, 2025</p>'
         '<aside class="disclaimer">This article is general information, not medical advice.'
         "</aside></article>"
     ) in html
