@@ -13,6 +13,7 @@ from service.api.admin import admin_router
 from service.api.admin.webhooks import event_docs
 from service.api.channels import ChannelController
 from service.api.content_schema import ContentSchemaController
+from service.api.delivery import DeliveryController
 from service.api.health import HealthController
 from service.api.openapi_refine import refine_before_docs
 from service.api.problems import EXCEPTION_HANDLERS
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> Litestar:
             PublicController,
             ChannelController,
             ContentSchemaController,
+            DeliveryController,
             HealthController,
             admin_router(),
             webapp_router(settings.content_db),

@@ -16,7 +16,7 @@ from service.api.openapi_docs import (
     not_modified,
     problem_responses,
 )
-from service.api.public import Cache, Db, SectionsFilter, Since, Slug, serve_prepared
+from service.api.public import AsOf, Cache, Db, SectionsFilter, Since, Slug, serve_prepared
 from service.config import Settings
 from service.delivery import reads
 
@@ -112,12 +112,13 @@ class ChannelController(Controller):
         settings: Config,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """HTML to embed in a site: only allowlisted tags, no scripts but the JSON-LD."""
         return serve_prepared(
             request,
             cache,
-            lambda: reads.web_response(db, slug, sections, settings.public_base_url),
+            lambda: reads.web_response(db, slug, sections, settings.public_base_url, as_of),
         )
 
     @route(
@@ -144,12 +145,13 @@ class ChannelController(Controller):
         settings: Config,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """The HTML part of an email; links are absolute and "Read online" leads to the web."""
         return serve_prepared(
             request,
             cache,
-            lambda: reads.email_response(db, slug, sections, settings.public_base_url),
+            lambda: reads.email_response(db, slug, sections, settings.public_base_url, as_of),
         )
 
     @route(
@@ -176,9 +178,12 @@ class ChannelController(Controller):
         cache: Cache,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """The same facts as the web page, as text."""
-        return serve_prepared(request, cache, lambda: reads.text_response(db, slug, sections))
+        return serve_prepared(
+            request, cache, lambda: reads.text_response(db, slug, sections, as_of)
+        )
 
     @route(
         "/newsletter",

@@ -23,7 +23,16 @@ from service.store.db import ContentDB
 from service.store.replication import replication_lag
 from service.store.stats import content_counts
 
-PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed", "/v1/schema")
+PUBLIC_PREFIXES = (
+    "/v1/articles",
+    "/v1/changes",
+    "/v1/newsletter",
+    "/v1/feed",
+    "/v1/schema",
+    "/v1/sitemap.xml",
+    "/v1/search",
+    "/v1/sync",
+)
 
 
 class ContentApp(Litestar):

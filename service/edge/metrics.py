@@ -27,6 +27,8 @@ _PUBLIC_TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^/v1/articles/[^/]+/sections/[^/]+$", "/v1/articles/{slug}/sections/{key}"),
         (r"^/v1/articles/[^/]+/render/[^/]+$", "/v1/articles/{slug}/render/{channel}"),
         (r"^/v1/(changes|newsletter|feed\.atom)$", "/v1/{feed}"),
+        (r"^/v1/(sitemap\.xml|search|sync|stream)$", "/v1/{delivery}"),
+        (r"^/v1/preview/articles/.+$", "/v1/preview/articles/{path}"),
     )
 )
 
