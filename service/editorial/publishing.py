@@ -9,6 +9,7 @@ from schema.api import ChangeAction
 from schema.article import ArticleFields, Review
 from schema.sections import Section
 from service.channels.diff import changed_section_keys
+from service.editorial.search_index import index_live
 from service.store import content
 from service.store.db import Connection
 
@@ -39,6 +40,7 @@ def make_live(
         restored_from=restored_from,
     )
     content.set_live_revision(conn, article_id, number, at)
+    index_live(conn, article_id, fields, sections)
     content.insert_event(
         conn, article_id, revision=number, action=action, sections_changed=changed, at=at
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
+from service.store.search import create_search_tables
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
 
@@ -192,11 +193,33 @@ def _drop_draft_state(db: sqlite_utils.Database, conn: sqlite3.Connection) -> No
     conn.execute("ALTER TABLE drafts DROP COLUMN state")
 
 
+def _create_search_index(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Filled by the publish transaction; a database that had live articles before is filled
+    # at start-up (service.startup), since the documents are a channel function of the content.
+    create_search_tables(conn)
+
+
+def _create_preview_tokens(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Stored as hashes like API tokens; `article` NULL means every draft.
+    conn.execute(
+        "CREATE TABLE preview_tokens ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " token_hash TEXT NOT NULL UNIQUE,"
+        " article TEXT,"
+        " created_by TEXT NOT NULL,"
+        " created_at TEXT NOT NULL,"
+        " expires_at TEXT NOT NULL,"
+        " revoked_at TEXT)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
     _create_webhook_tables,
     _drop_draft_state,
+    _create_search_index,
+    _create_preview_tokens,
 )
 
 
