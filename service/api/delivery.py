@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
-from schema.delivery import SearchPage
+from schema.delivery import SearchPage, SyncPage
 from service.api.openapi_docs import (
     CONDITIONAL_GET_HEADERS,
     json_response,
@@ -19,7 +19,7 @@ from service.api.openapi_docs import (
 )
 from service.api.public import Cache, Db, Limit, Offset, serve_prepared
 from service.config import Settings
-from service.delivery import search, sitemap
+from service.delivery import search, sitemap, sync
 from service.store.search import SearchFilters
 
 Config = NamedDependency[Settings]
@@ -51,6 +51,20 @@ Condition = Annotated[
         max_length=120,
     ),
 ]
+SyncTokenParam = Annotated[
+    str | None,
+    QueryParameter(
+        name="token",
+        description="`next_token` from the previous answer; omit it for a full sync.",
+        max_length=200,
+    ),
+]
+SYNC_EXAMPLE: Final = {
+    "articles": ["... the article in the shape of GET /v1/articles/{slug} ..."],
+    "deleted": ["withdrawn-article"],
+    "next_token": "c3kxOjE3Ojow",
+    "has_more": False,
+}
 SEARCH_EXAMPLE: Final = {
     "query": "ketamine dosing",
     "hits": [
@@ -142,3 +156,32 @@ class DeliveryController(Controller):
             cache,
             lambda: search.search_response(db, q, filters, limit=limit, offset=offset),
         )
+
+    @route(
+        "/sync",
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary="Sync live articles, with deletions",
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={
+            200: json_response(
+                SyncPage,
+                "Without a token: every live article in full, paged. With one: the articles "
+                "changed since, in full, and the slugs withdrawn since (`deleted`). Follow "
+                "`next_token` while `has_more`; keep the last one for next time.",
+                SYNC_EXAMPLE,
+            ),
+            304: not_modified(),
+            **problem_responses(400),
+        },
+    )
+    def get_sync(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        cache: Cache,
+        token: SyncTokenParam = None,
+        limit: Limit = 50,
+    ) -> Response[bytes]:
+        """An app's local copy kept equal to what is live, deletions included."""
+        return serve_prepared(request, cache, lambda: sync.sync_response(db, token, limit))
