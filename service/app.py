@@ -16,6 +16,7 @@ from service.api.content_schema import ContentSchemaController
 from service.api.delivery import DeliveryController
 from service.api.health import HealthController
 from service.api.openapi_refine import refine_before_docs
+from service.api.preview import PreviewController
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
 from service.config import Settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> Litestar:
             ChannelController,
             ContentSchemaController,
             DeliveryController,
+            PreviewController,
             HealthController,
             admin_router(),
             webapp_router(settings.content_db),

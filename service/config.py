@@ -79,6 +79,10 @@ class Settings:
     replication: bool = False
     replica_url: str = "data/replica"
     replication_lag_limit_s: float = 30.0
+    # Where the web app opens a draft on the real site: `{slug}` and `{token}` are filled in.
+    preview_url_template: str | None = None
+    stream_heartbeat_s: float = 15.0
+    stream_subscribers_per_client: int = 4
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,6 +110,13 @@ class Settings:
             replica_url=env.get("REPLICA_URL", "data/replica"),
             replication_lag_limit_s=float(
                 _parse_int("REPLICATION_LAG_LIMIT", env.get("REPLICATION_LAG_LIMIT", "30"), 1)
+            ),
+            preview_url_template=env.get("PREVIEW_URL_TEMPLATE") or None,
+            stream_heartbeat_s=float(
+                _parse_int("STREAM_HEARTBEAT", env.get("STREAM_HEARTBEAT", "15"), 1)
+            ),
+            stream_subscribers_per_client=_parse_int(
+                "STREAM_SUBSCRIBERS_PER_CLIENT", env.get("STREAM_SUBSCRIBERS_PER_CLIENT", "4"), 1
             ),
             admin_origins=tuple(
                 origin.strip()

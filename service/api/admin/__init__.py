@@ -10,6 +10,7 @@ from service.api.admin.body import StrictJSON, require_body
 from service.api.admin.common import SECURITY
 from service.api.admin.drafts import DraftController
 from service.api.admin.history import HistoryController
+from service.api.admin.preview_tokens import PreviewTokenController
 from service.api.admin.review import ReviewController
 from service.api.admin.webhooks import WebhookController
 from service.handlers.auth import provide_actor, require_role
@@ -21,7 +22,13 @@ def admin_router() -> Router:
     """Every admin controller behind the role guard; answers are never cached."""
     return Router(
         path=ADMIN_PREFIX,
-        route_handlers=[DraftController, ReviewController, HistoryController, WebhookController],
+        route_handlers=[
+            DraftController,
+            ReviewController,
+            HistoryController,
+            WebhookController,
+            PreviewTokenController,
+        ],
         guards=[require_role],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=require_body,
