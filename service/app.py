@@ -19,6 +19,7 @@ from service.api.openapi_refine import refine_before_docs
 from service.api.preview import PreviewController
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
+from service.api.stream import StreamController
 from service.config import Settings
 from service.edge.layers import ContentApp, install_layers
 from service.edge.logs import configure_logging
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> Litestar:
             ContentSchemaController,
             DeliveryController,
             PreviewController,
+            StreamController,
             HealthController,
             admin_router(),
             webapp_router(settings.content_db),
