@@ -62,7 +62,7 @@ class SyncPage(Model, frozen=True):
     has_more: bool
 
 
-PreviewLifetime = Annotated[int, Meta(ge=60, le=7 * 24 * 3600)]
+PreviewLifetime = Annotated[int, Meta(ge=1, le=7 * 24 * 3600)]
 
 
 class PreviewTokenCreate(Model, frozen=True):

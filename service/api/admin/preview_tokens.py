@@ -40,7 +40,7 @@ class PreviewTokenController(Controller):
         settings: NamedDependency[Settings],
         data: Annotated[
             PreviewTokenCreate,
-            body("For one article (`article`) or every draft; lifetime 60 s to 7 days."),
+            body("For one article (`article`) or every draft; lifetime 1 s to 7 days."),
         ],
     ) -> PreviewToken:
         """Editor: the token is shown only in this answer; it is stored hashed and audited."""
