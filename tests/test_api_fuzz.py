@@ -36,6 +36,9 @@ OPAQUE_CURSORS = {"GET /v1/changes", "HEAD /v1/changes", "GET /v1/newsletter"}
 OPAQUE_CURSORS |= {"HEAD /v1/newsletter", "GET /v1/admin/audit"}
 # Sync tokens are opaque like cursors; a search needs a word in `q` and a known section kind.
 OPAQUE_CURSORS |= {"GET /v1/sync", "HEAD /v1/sync", "GET /v1/search", "HEAD /v1/search"}
+# A preview token names an article that must exist (any slug fits the schema), and its lifetime
+# is a JSON integer: msgspec refuses `342.0`, which JSON Schema counts as one.
+OPAQUE_CURSORS |= {"POST /v1/admin/preview-tokens"}
 WEBHOOK_URL_WRITES = {"POST /v1/admin/webhooks", "PATCH /v1/admin/webhooks/{webhook_id}"}
 
 
