@@ -8,8 +8,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from service.delivery.search import match_expression, sanitize_snippet
-from service.store.search import MARK_END, MARK_START
+from service.delivery.search import match_expression, run_search, sanitize_snippet
+from service.editorial.search_index import fill_search_index
+from service.store.db import ContentDB
+from service.store.search import MARK_END, MARK_START, SearchFilters
 from tests.conftest import SLUG, Headers
 from tests.test_routes_admin import MARKER, approve_and_publish
 
@@ -120,3 +122,14 @@ def test_a_draft_word_is_not_found(client: Client, editor_headers: Headers) -> N
     put = client.put(THERAPIES, headers={**editor_headers, "If-Match": etag}, json=body)
     assert put.status_code == 200
     assert hits(client, q=MARKER) == []
+
+
+def test_an_empty_index_is_filled_from_live_articles(seeded_db: ContentDB) -> None:
+    with seeded_db.write() as conn:
+        conn.execute("DELETE FROM search_text")
+        conn.execute("DELETE FROM search_docs")
+    filters = SearchFilters()
+    assert run_search(seeded_db, "ketamine", filters, limit=5, offset=0).hits == []
+    assert fill_search_index(seeded_db) == 1
+    assert run_search(seeded_db, "ketamine", filters, limit=5, offset=0).hits
+    assert fill_search_index(seeded_db) == 0  # not empty: left alone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from litestar import Controller, delete, post
 from litestar.di import NamedDependency
@@ -11,11 +11,20 @@ from litestar.params import PathParameter
 from schema.delivery import PreviewToken, PreviewTokenCreate
 from service.api.admin.common import body
 from service.api.admin.docs import problems
+from service.api.openapi_docs import json_response
 from service.config import Settings
 from service.editorial import preview
 from service.handlers.auth import EDITORS
 from service.handlers.params import Db, Who
 
+MINT_EXAMPLE: Final = {
+    "id": 7,
+    "token": "pv_3q2-7wVhQ0c9Xr1m...",
+    "article": "ketamine-therapy-for-anxiety",
+    "created_by": "Erin Editor",
+    "expires_at": "2026-03-01T13:00:00Z",
+    "preview_url": "https://www.example.com/preview/ketamine-therapy-for-anxiety?token=pv_3q2-...",
+}
 TokenId = Annotated[int, PathParameter(description="The preview token's id.", ge=1)]
 
 
@@ -31,7 +40,15 @@ class PreviewTokenController(Controller):
         status_code=201,
         sync_to_thread=False,
         summary="Mint a draft-preview token",
-        responses=problems(400, 401, 403, 404, 413),
+        responses={
+            201: json_response(
+                PreviewToken,
+                "The token, shown only here; send it as `Authorization: Bearer` to "
+                "/v1/preview/articles/{slug}. `preview_url` follows `PREVIEW_URL_TEMPLATE`.",
+                MINT_EXAMPLE,
+            ),
+            **problems(400, 401, 403, 404, 413),
+        },
     )
     def mint(
         self,
