@@ -32,6 +32,7 @@ def test_subscribers_are_bounded_per_client_and_released() -> None:
 def test_a_bad_last_event_id_is_400(client: Client) -> None:
     response = client.get("/v1/stream", headers={"Last-Event-ID": "nonsense"})
     assert response.status_code == 400
+    assert "Last-Event-ID" in response.json()["detail"]
     assert response.headers["content-type"].startswith("application/problem+json")
 
 

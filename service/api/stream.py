@@ -14,8 +14,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from service.api.channels import Config
 from service.api.openapi_docs import media_response, problem_responses
 from service.api.public import Db
-from service.delivery.stream import Subscribers, change_events, newest_position
-from service.store.codec import decode_cursor
+from service.delivery.stream import Subscribers, change_events, start_position
 
 LastEventId = Annotated[
     str | None,
@@ -89,7 +88,7 @@ class StreamController(Controller):
     ) -> ServerSentEvent:
         """Resume with `Last-Event-ID` (browsers send it on reconnect); a bounded number of
         streams per client."""
-        after = newest_position(db) if last_event_id is None else decode_cursor(last_event_id)
+        after = start_position(db, last_event_id)
         client = request.client.host if request.client else "unknown"
         subscribers = subscribers_of(request.app.state, settings.stream_subscribers_per_client)
         subscribers.acquire(client)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from threading import Lock
 
 from schema.api import ChangeEvent
-from service.errors import TooManyRequests
+from service.errors import FieldError, InvalidInput, TooManyRequests
 from service.store import content, sync
 from service.store.codec import decode_cursor
 from service.store.db import ContentDB
@@ -87,3 +87,16 @@ def newest_position(db: ContentDB) -> int:
     """Where a stream without ``Last-Event-ID`` starts: only what commits from now on."""
     with db.read() as conn:
         return sync.last_event_id(conn)
+
+
+def start_position(db: ContentDB, last_event_id: str | None) -> int:
+    """Right after ``Last-Event-ID``, or the newest event without one; 400 if not ours."""
+    if last_event_id is None:
+        return newest_position(db)
+    try:
+        return decode_cursor(last_event_id)
+    except InvalidInput:
+        raise InvalidInput(
+            f"`Last-Event-ID` is not an event id this stream sent: {last_event_id!r}.",
+            errors=(FieldError("Last-Event-ID", "not an event id of this stream"),),
+        ) from None
