@@ -77,6 +77,8 @@ class FieldChange(Model, frozen=True):
 
     ``section`` is None for article fields and the section order; an empty ``path`` means the
     whole section; list items are addressed by index, like ``therapies[0].dose.min``.
+    ``summary`` says it in the vocabulary's words: ``Intravenous > dose > maximum: 1 -> 0.9
+    mg/kg (-10%)``.
     """
 
     section: str | None
@@ -84,6 +86,7 @@ class FieldChange(Model, frozen=True):
     change: ChangeKind
     before: Any = None
     after: Any = None
+    summary: str = ""
 
 
 class ContentDiff(Model, frozen=True):

@@ -10,11 +10,13 @@ import msgspec
 from msgspec import Meta
 
 from schema.base import HttpUrl, Model, NonEmptyStr, Slug, plain_text
+from schema.plausibility import ValueWarning, with_warnings
 from schema.sections import Section, ensure_unique_keys
 
 Summary = Annotated[str, plain_text(1_000, min_length=1)]
 Disclaimer = Annotated[str, plain_text(2_000, min_length=1)]
-SectionList = Annotated[list[Section], Meta(max_length=100)]
+MAX_SECTIONS = 100
+SectionList = Annotated[list[Section], Meta(max_length=MAX_SECTIONS)]
 
 
 class Reviewer(Model, frozen=True):
@@ -147,9 +149,13 @@ class Draft(Model, frozen=True, kw_only=True):
     review: Review | None = None
     rejection_reason: str | None = None
     scheduled_at: datetime | None = None
+    # Read-only, derived from the sections each time the draft is read: doses above the
+    # plausible bound of their unit, for the editor and the reviewer.
+    warnings: list[ValueWarning] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         ensure_unique_keys(self.sections)
         # Derived, so it cannot disagree with the review it follows from; frozen Structs allow
         # this one write while they are being built.
         msgspec.structs.force_setattr(self, "state", draft_state(self.review, self.submitted_by))
+        with_warnings(self, self.sections)

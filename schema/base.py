@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import cache
+from typing import Annotated, Final, get_args, get_origin, get_type_hints
 
 import msgspec
 from msgspec import Meta
@@ -53,6 +54,17 @@ NonEmptyStr = Annotated[
         "characters.",
     ),
 ]
+
+
+class RichTextMarker:
+    """Marks a ``str`` alias as rich text, so renderers find rich fields by type, not by name."""
+
+    def __repr__(self) -> str:
+        return "RICH_TEXT"
+
+
+RICH_TEXT: Final = RichTextMarker()
+_MARKDOWN: Final = {"contentMediaType": "text/markdown"}
 RichText = Annotated[
     str,
     Meta(
@@ -60,8 +72,11 @@ RichText = Annotated[
         max_length=20_000,
         pattern=MULTI_LINE_PATTERN,
         description="CommonMark Markdown in storage; rendered per the `format` query parameter. "
-        "No control characters but tab and line breaks.",
+        "May refer to its item's typed facts as `{dose}` and the like; public outputs show "
+        "the value, never the reference. No control characters but tab and line breaks.",
+        extra_json_schema=_MARKDOWN,
     ),
+    RICH_TEXT,
 ]
 OptionalRichText = Annotated[
     str,
@@ -70,7 +85,9 @@ OptionalRichText = Annotated[
         pattern=MULTI_LINE_PATTERN,
         description="CommonMark Markdown, may be empty; rendered per the `format` query parameter. "
         "No control characters but tab and line breaks.",
+        extra_json_schema=_MARKDOWN,
     ),
+    RICH_TEXT,
 ]
 
 
@@ -86,7 +103,18 @@ HttpUrl = Annotated[
     ),
 ]
 PositiveNumber = Annotated[float, Meta(gt=0, le=100_000)]
+NonNegativeNumber = Annotated[float, Meta(ge=0, le=100_000)]
 Minutes = Annotated[int, Meta(ge=0, le=24 * 60)]
 
-# Names of fields whose text is rich (Markdown) and so rendered per requested format.
-RICH_TEXT_FIELDS: frozenset[str] = frozenset({"body", "long_term"})
+
+def _is_rich(hint: object) -> bool:
+    if get_origin(hint) is Annotated:
+        return any(extra is RICH_TEXT for extra in getattr(hint, "__metadata__", ()))
+    return any(_is_rich(arg) for arg in get_args(hint))
+
+
+@cache
+def rich_text_fields(cls: type[msgspec.Struct]) -> frozenset[str]:
+    """Names of the fields of ``cls`` typed as rich text (``RichText``, ``OptionalRichText``)."""
+    hints = get_type_hints(cls, include_extras=True)
+    return frozenset(name for name in cls.__struct_fields__ if _is_rich(hints[name]))

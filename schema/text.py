@@ -9,7 +9,9 @@ text holds none. The patterns are JSON Schema (ECMA 262) and Python ``re`` alike
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final, TypeVar
+
+import msgspec
 
 # Every C0 control, DEL and every C1 control.
 _ANY_CONTROL: Final = r"\u0000-\u001f\u007f-\u009f"
@@ -38,3 +40,34 @@ def without_controls(text: str) -> str:
     """The text with every control but tab and line breaks removed: for output builders, so
     content stored before the policy existed can never break a feed or a terminal."""
     return _CONTROLS.sub("", text)
+
+
+T = TypeVar("T")
+
+
+def _cleaned(value: Any, *, thorough: bool) -> Any:
+    if isinstance(value, str):
+        text = without_controls(value)
+        if thorough and "\n" not in text:
+            text = text.replace("\t", " ").strip()
+        return text
+    if isinstance(value, list):
+        return [_cleaned(item, thorough=thorough) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item, thorough=thorough) for key, item in value.items()}
+    return value
+
+
+def convert_stored(data: Any, type_: type[T]) -> T:
+    """Plain JSON stored by any earlier version as ``type_``: content stored before this policy
+    (which revisions keep forever) is cleaned of controls, so it keeps serving instead of failing
+    validation on every read."""
+    try:
+        return msgspec.convert(data, type_)
+    except msgspec.ValidationError:
+        pass
+    try:
+        return msgspec.convert(_cleaned(data, thorough=False), type_)
+    except msgspec.ValidationError:
+        # Single-line fields lose tabs and surrounding spaces too.
+        return msgspec.convert(_cleaned(data, thorough=True), type_)

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from schema.api import ChangeAction
 from schema.base import Model, Slug
 from schema.text import MULTI_LINE_PATTERN
 
 WebhookEventType = Literal["article.published", "article.unpublished", "article.rolled_back"]
-WEBHOOK_EVENT_TYPES: tuple[WebhookEventType, ...] = (
-    "article.published",
-    "article.unpublished",
-    "article.rolled_back",
-)
+WEBHOOK_EVENT_TYPES: tuple[WebhookEventType, ...] = get_args(WebhookEventType)
+
+
+def event_type_of(action: ChangeAction) -> WebhookEventType:
+    """The webhook event a change-feed action sends: ``published`` is ``article.published``."""
+    event_type = f"article.{action}"
+    if event_type not in WEBHOOK_EVENT_TYPES:
+        raise ValueError(f"no webhook event for the action {action!r}")
+    return event_type
+
+
 WebhookDeliveryState = Literal["pending", "delivered", "failed"]
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"

@@ -13,11 +13,14 @@ from schema.admin import Role
 from seed.loader import load_seed
 from service.app import create_app
 from service.config import Settings
-from service.editorial.tokens import issue_token
 from service.store.db import ContentDB
 from service.store.migrations import migrate
+from tests.tokens import Headers, issued_headers
 
+ROOT = Path(__file__).parents[1]  # the repository
 SLUG = "ketamine-therapy-for-anxiety"
+ARTICLE = f"/v1/articles/{SLUG}"  # the seed article on the public API
+Client = TestClient[Litestar]
 
 
 @pytest.fixture
@@ -66,22 +69,12 @@ EDITOR = "Erin Editor"
 SECOND_EDITOR = "Sam Second"
 REVIEWER = "Rita Reviewer"
 ADMIN = "Ada Admin"
-Headers = dict[str, str]
 
 
 @pytest.fixture
 def token_headers(app: Litestar, settings: Settings) -> Callable[[str, Role], Headers]:
     """A factory: ``Authorization`` headers for a fresh token of a name and role."""
-
-    def make(name: str, role: Role) -> Headers:
-        content_db = ContentDB(settings.content_db)
-        try:
-            token = issue_token(content_db, name, role)
-        finally:
-            content_db.close()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
+    return lambda name, role: issued_headers(settings.content_db, name, role)
 
 
 @pytest.fixture

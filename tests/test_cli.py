@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from service.__main__ import main
 from service.editorial.tokens import authenticate
 from service.errors import Unauthorized
 from service.store.db import ContentDB
+from tests.commands import run_cli
 
 
 @pytest.fixture
@@ -31,23 +29,15 @@ def create_token(name: str, role: str, capsys: pytest.CaptureFixture[str]) -> st
 
 
 def test_create_prints_the_token_alone_on_stdout(content_db: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service",
-            "tokens",
-            "create",
-            "--name",
-            "Erin Editor",
-            "--role",
-            "editor",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_cli(
+        "tokens",
+        "create",
+        "--name",
+        "Erin Editor",
+        "--role",
+        "editor",
+        database=content_db,
         check=True,
-        env={**os.environ, "CONTENT_DB": str(content_db)},
-        cwd=Path(__file__).parents[1],
     )
     assert re.fullmatch(r"hc_[A-Za-z0-9_-]{43}\n", result.stdout)
     assert "shown only now" in result.stderr

@@ -10,8 +10,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.editorial import preview
+from tests.api.admin.drafting import MARKER, THERAPIES, iv_dose_changed, read_draft
 from tests.conftest import SLUG, Headers
-from tests.test_routes_admin import MARKER, THERAPIES, iv_dose_changed, read_draft
 
 Client = TestClient[Litestar]
 PREVIEW = f"/v1/preview/articles/{SLUG}"

@@ -12,8 +12,8 @@ from service.delivery.search import match_expression, run_search, sanitize_snipp
 from service.editorial.search_index import fill_search_index
 from service.store.db import ContentDB
 from service.store.search import MARK_END, MARK_START, SearchFilters
+from tests.api.admin.drafting import MARKER, approve_and_publish
 from tests.conftest import SLUG, Headers
-from tests.test_routes_admin import MARKER, approve_and_publish
 
 Client = TestClient[Litestar]
 
@@ -115,7 +115,7 @@ def test_a_word_is_found_only_once_live_and_not_after_unpublish(
 
 
 def test_a_draft_word_is_not_found(client: Client, editor_headers: Headers) -> None:
-    from tests.test_routes_admin import THERAPIES, iv_dose_changed, read_draft
+    from tests.api.admin.drafting import THERAPIES, iv_dose_changed, read_draft
 
     draft, etag = read_draft(client, editor_headers)
     body = iv_dose_changed(draft, 0.8)

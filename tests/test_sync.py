@@ -8,8 +8,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from tests.api.admin.drafting import approve_and_publish
 from tests.conftest import SLUG, Headers
-from tests.test_routes_admin import approve_and_publish
 
 Client = TestClient[Litestar]
 

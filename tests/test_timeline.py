@@ -10,8 +10,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.delivery import asof
+from tests.api.admin.drafting import PUBLIC, approve_and_publish
 from tests.conftest import SLUG, Headers
-from tests.test_routes_admin import PUBLIC, approve_and_publish
 
 Client = TestClient[Litestar]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, route
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import PathParameter, QueryParameter
 
@@ -23,6 +26,7 @@ from service.api.openapi_docs import (
 from service.delivery import reads
 from service.edge.prepared import PreparedResponse
 from service.edge.replay import CachedEntry, ResponseCache, cache_key
+from service.errors import FieldError, InvalidInput
 from service.store.db import ContentDB
 
 Format = Annotated[
@@ -37,7 +41,9 @@ SectionsFilter = Annotated[
     QueryParameter(
         name="sections",
         description="Comma-separated section keys to keep, e.g. `intro,therapy-types`. "
-        "Unknown keys are a 400.",
+        "Keys the article does not have are a 400 (the pattern cannot know them).",
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:,[a-z0-9]+(?:-[a-z0-9]+)*)*$",
+        max_length=2_000,
         examples=[Example(value="therapy-types,safety")],
     ),
 ]
@@ -66,12 +72,53 @@ AsOf = Annotated[
 Db = NamedDependency[ContentDB]
 Cache = NamedDependency[ResponseCache]
 _METHODS: list[Any] = ["GET", "HEAD"]
+# Prepared responses carry their own codings; Litestar must not compress them again.
+SKIP_COMPRESSION: dict[str, Any] = {"skip_compression": True}
+
+
+def public_get(
+    path: str, *, summary: str, ok: ResponseSpec, errors: tuple[int, ...] = (400,)
+) -> route:
+    """The route decorator of every public read: GET and HEAD, conditional, never in a thread."""
+    return route(
+        path,
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary=summary,
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={200: ok, 304: not_modified(), **problem_responses(*errors)},
+    )
+
+
+@functools.cache
+def query_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    """The query parameters a handler declares, by the names clients send."""
+    return frozenset(
+        kwarg.query or kwarg.name or name
+        for name, field in handler.parsed_fn_signature.parameters.items()
+        if isinstance(kwarg := field.kwarg_definition, QueryParameter)
+    )
+
+
+def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
+    """A 400 naming query parameters the route does not take: each would otherwise be ignored
+    yet key a cache entry of its own (``?bust=1``, ``?bust=2``, ...)."""
+    known = query_names(request.route_handler)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(f"`{name}`" for name in sorted(known)) or "none"
+        raise InvalidInput(
+            f"Unknown query parameter(s): {', '.join(f'`{name}`' for name in unknown)}. "
+            f"This route takes: {takes}.",
+            errors=tuple(FieldError(name, "unknown query parameter") for name in unknown),
+        )
 
 
 def serve_prepared(
     request: Request[Any, Any, Any], cache: ResponseCache, build: Callable[[], PreparedResponse]
 ) -> Response[bytes]:
-    """Build (on a miss), remember for the edge layer, and answer conditionally."""
+    """Check the query, build (on a miss), remember for the edge layer, answer conditionally."""
+    refuse_unknown_query(request)
     generation = cache.generation
     prepared = build()
     key = cache_key(request.scope["path"], request.scope["query_string"])
@@ -93,51 +140,35 @@ def serve_prepared(
     )
 
 
-_SKIP = {"skip_compression": True}
-
-
 class PublicController(Controller):
     """Published content for every channel: no auth, GET and HEAD, cacheable."""
 
     path = "/v1"
     tags = ["public"]  # noqa: RUF012 - Litestar reads these class attributes
-    opt = _SKIP
+    opt = SKIP_COMPRESSION
 
-    @route(
+    @public_get(
         "/articles",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="List published articles",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(ArticleList, "The published articles, most recently updated first."),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(ArticleList, "The published articles, most recently updated first."),
     )
     def list_articles(
         self,
         request: Request[Any, Any, Any],
         db: Db,
         cache: Cache,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
         offset: Offset = 0,
     ) -> Response[bytes]:
         """Published articles with their review record; drafts never appear."""
         return serve_prepared(request, cache, lambda: reads.list_response(db, limit, offset))
 
-    @route(
+    @public_get(
         "/articles/{slug:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Get the live revision of an article",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            # The example (the seed article) is added when the spec is first served.
-            200: json_response(Article, "The live revision with its sections in order."),
-            304: not_modified(),
-            **problem_responses(400, 404),
-        },
+        # The example (the seed article) is added when the spec is first served.
+        ok=json_response(Article, "The live revision with its sections in order."),
+        errors=(400, 404),
     )
     def get_article(
         self,
@@ -154,17 +185,11 @@ class PublicController(Controller):
             request, cache, lambda: reads.article_response(db, slug, format, sections, as_of)
         )
 
-    @route(
+    @public_get(
         "/articles/{slug:str}/sections/{key:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Get one section of the live revision",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(Section, "One typed section; `kind` tells its shape."),  # type: ignore[arg-type]
-            304: not_modified(),
-            **problem_responses(400, 404),
-        },
+        ok=json_response(Section, "One typed section; `kind` tells its shape."),  # type: ignore[arg-type]
+        errors=(400, 404),
     )
     def get_section(
         self,
@@ -181,17 +206,10 @@ class PublicController(Controller):
             request, cache, lambda: reads.section_response(db, slug, key, format, as_of)
         )
 
-    @route(
+    @public_get(
         "/changes",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Publish events since a cursor",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(ChangePage, "Events after the cursor, oldest first."),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(ChangePage, "Events after the cursor, oldest first."),
     )
     def list_changes(
         self,
@@ -199,7 +217,7 @@ class PublicController(Controller):
         db: Db,
         cache: Cache,
         since: Since = None,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
     ) -> Response[bytes]:
         """Publish, rollback and unpublish events with the section keys whose content changed."""
         return serve_prepared(request, cache, lambda: reads.changes_response(db, since, limit))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ import msgspec
 from schema.admin import FieldChange
 from schema.article import ArticleFields
 from schema.sections import Section
+from service.channels.diff_words import describe
 
 
 def changed_section_keys(old: Sequence[Section] | None, new: Sequence[Section]) -> list[str]:
@@ -87,7 +89,29 @@ def diff_content(
         for old in before_sections
         if old.key not in after_set
     )
-    return changes
+    return _summarized(changes, before, {section.key: section for section in after_sections})
+
+
+_DERIVED = re.compile(r"(?:^|\.)(?:route_coding|form_coding)(?:\.|$)")
+
+
+def _summarized(
+    changes: list[FieldChange], before: dict[str, Section], after: dict[str, Section]
+) -> list[FieldChange]:
+    # Each change is worded against the section it is in, as plain JSON (None for the article).
+    def plain(sections: dict[str, Section], key: str | None) -> Any:
+        found = None if key is None else sections.get(key)
+        return None if found is None else msgspec.to_builtins(found)
+
+    return [
+        msgspec.structs.replace(
+            change,
+            summary=describe(change, plain(before, change.section), plain(after, change.section)),
+        )
+        for change in changes
+        # Codings follow their keys: the key's change says it all.
+        if not _DERIVED.search(change.path)
+    ]
 
 
 def _join(path: str, name: str) -> str:

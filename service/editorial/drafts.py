@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 
 from schema.api import ArticleCreate, ArticlePatch
-from schema.article import ArticleFields, Draft
+from schema.article import MAX_SECTIONS, ArticleFields, Draft
+from schema.references import DOSE_REFERENCES, section_literal_doses
 from schema.sections import Section
 from service.editorial.actor import Actor, record
+from service.editorial.rich_text import refuse_oversized, refuse_slow_rich_text
 from service.editorial.versions import (
     check_if_match,
     edited,
@@ -28,7 +30,6 @@ from service.store import content, drafts
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 
-MAX_SECTIONS = 100
 # What an edit changes: the new field values, and a short note for the audit log.
 Edit = Callable[[Draft], tuple[dict[str, Any], str]]
 
@@ -48,8 +49,27 @@ def read_draft(db: ContentDB, slug: str, actor: Actor) -> Draft:
     return locked.draft
 
 
+def refuse_literal_doses(sections: Sequence[Section], prefix: str) -> None:
+    """A 400 naming each field whose prose writes out a dose its therapy already types."""
+    errors = tuple(
+        FieldError(
+            f"{prefix.format(index=index)}.{path}",
+            f"states the dose {text!r} literally; refer to it as {DOSE_REFERENCES}",
+        )
+        for index, section in enumerate(sections)
+        for path, text in section_literal_doses(section)
+    )
+    if errors:
+        raise InvalidInput(
+            "Prose restates a typed dose; write a reference such as {dose} so it cannot drift.",
+            errors=errors,
+        )
+
+
 def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
     """A new, unpublished article whose content lives in its first draft."""
+    refuse_literal_doses(body.sections, "$.sections[{index}]")
+    refuse_slow_rich_text(body.sections, "$.sections[{index}]")
     at = utc_now()
     with db.write() as conn:
         if content.get_article_id(conn, body.slug) is not None:
@@ -93,6 +113,7 @@ def _edit(
         check_if_match(locked.draft, if_match, required=True)
         changes, note = edit(locked.draft)
         new = edited(locked.draft, actor, at, **changes)
+        refuse_oversized((new.fields, new.sections))
         save_draft(conn, locked, new)
         record(
             conn,
@@ -115,6 +136,8 @@ def put_section(
             f"The body's `key` ({section.key!r}) differs from the key in the path ({key!r}).",
             errors=(FieldError("$.key", f"must equal the path's key {key!r}"),),
         )
+    refuse_literal_doses([section], "$")
+    refuse_slow_rich_text([section], "$")
     added = False
 
     def edit(draft: Draft) -> tuple[dict[str, Any], str]:

@@ -6,53 +6,33 @@ import base64
 import binascii
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 
 from schema.article import ArticleFields, Review
-from schema.sections import Section
-from schema.text import without_controls
+from schema.text import convert_stored
 from service.errors import FieldError, InvalidInput
 
 T = TypeVar("T")
 
 
-def _cleaned(value: Any, *, thorough: bool) -> Any:
-    if isinstance(value, str):
-        text = without_controls(value)
-        if thorough and "\n" not in text:
-            text = text.replace("\t", " ").strip()
-        return text
-    if isinstance(value, list):
-        return [_cleaned(item, thorough=thorough) for item in value]
-    if isinstance(value, dict):
-        return {key: _cleaned(item, thorough=thorough) for key, item in value.items()}
-    return value
-
-
 def stored_decoder(type_: type[T]) -> Callable[[str | bytes], T]:
-    """A decoder of stored content: the fast typed decode, and for content stored before the
-    text policy (control characters, which revisions keep forever) the same value cleaned of
-    them, so an old revision keeps serving instead of failing validation on every read."""
+    """A decoder of stored content: the fast typed decode, falling back to
+    :func:`schema.text.convert_stored` for content stored before the text policy."""
     typed = msgspec.json.Decoder(type_).decode
 
     def decode(raw: str | bytes) -> T:
         try:
             return typed(raw)
         except msgspec.ValidationError:
-            loose = msgspec.json.decode(raw)
-        try:
-            return msgspec.convert(_cleaned(loose, thorough=False), type_)
-        except msgspec.ValidationError:
-            return msgspec.convert(_cleaned(loose, thorough=True), type_)
+            return convert_stored(msgspec.json.decode(raw), type_)
 
     return decode
 
 
 encode_json = msgspec.json.Encoder().encode
 decode_fields = stored_decoder(ArticleFields)
-decode_sections = stored_decoder(list[Section])
 decode_review = stored_decoder(Review)
 decode_str_list = msgspec.json.Decoder(list[str]).decode
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from schema.api import ArticleSummary, ChangeAction, ChangeEvent
 from schema.article import Article, ArticleFields, Review, Revision
 from schema.sections import Section
+from schema.versions import MODEL_VERSION, decode_sections
 from service.store import webhooks
 from service.store.codec import (
     decode_fields,
     decode_review,
-    decode_sections,
     decode_str_list,
     encode_cursor,
     encode_json,
@@ -23,13 +23,14 @@ from service.store.db import Connection
 
 _LIVE_SELECT = (
     "SELECT a.slug, a.first_published_at, r.number, r.fields, r.sections, r.review, "
-    "r.published_at FROM articles a JOIN revisions r "
+    "r.published_at, r.model_version FROM articles a JOIN revisions r "
     "ON r.article_id = a.id AND r.number = a.live_revision "
 )
 
 
 def _live_article(row: tuple[object, ...]) -> Article:
-    slug, first_published_at, number, fields_json, sections_json, review_json, published_at = row
+    slug, first_published_at, number, fields_json, sections_json, review_json = row[:6]
+    published_at, model_version = row[6:8]
     return Article.from_fields(
         str(slug),
         decode_fields(str(fields_json)),
@@ -37,7 +38,7 @@ def _live_article(row: tuple[object, ...]) -> Article:
         published_at=parse_time(str(first_published_at)),
         updated_at=parse_time(str(published_at)),
         review=decode_review(str(review_json)),
-        sections=decode_sections(str(sections_json)),
+        sections=decode_sections(str(sections_json), int(str(model_version))),
     )
 
 
@@ -108,7 +109,7 @@ def insert_revision(
     number = int(row[0])
     conn.execute(
         "INSERT INTO revisions (article_id, number, fields, sections, review, published_at, "
-        "published_by, restored_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "published_by, restored_from, model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
             number,
@@ -118,6 +119,7 @@ def insert_revision(
             format_time(at),
             actor,
             restored_from,
+            MODEL_VERSION,
         ),
     )
     return number
@@ -133,12 +135,12 @@ def set_live_revision(conn: Connection, article_id: int, number: int | None, at:
 
 
 def _revision(slug: str, row: tuple[object, ...]) -> Revision:
-    number, fields_json, sections_json, review_json, published_at, published_by, restored = row
+    number, fields_json, sections_json, review_json, published_at, published_by, restored = row[:7]
     return Revision(
         article=slug,
         number=int(str(number)),
         fields=decode_fields(str(fields_json)),
-        sections=decode_sections(str(sections_json)),
+        sections=decode_sections(str(sections_json), int(str(row[7]))),
         review=decode_review(str(review_json)),
         published_at=parse_time(str(published_at)),
         published_by=str(published_by or ""),
@@ -148,7 +150,8 @@ def _revision(slug: str, row: tuple[object, ...]) -> Revision:
 
 _REVISION_SELECT = (
     "SELECT r.number, r.fields, r.sections, r.review, r.published_at, r.published_by, "
-    "r.restored_from FROM revisions r JOIN articles a ON a.id = r.article_id WHERE a.slug = ? "
+    "r.restored_from, r.model_version FROM revisions r JOIN articles a ON a.id = r.article_id "
+    "WHERE a.slug = ? "
 )
 
 
@@ -214,8 +217,8 @@ def list_events(conn: Connection, *, after: int, limit: int) -> list[ChangeEvent
 def get_live_sections(conn: Connection, article_id: int) -> list[Section] | None:
     """The sections of an article's live revision, or None when it is not live."""
     row = conn.execute(
-        "SELECT r.sections FROM articles a JOIN revisions r "
+        "SELECT r.sections, r.model_version FROM articles a JOIN revisions r "
         "ON r.article_id = a.id AND r.number = a.live_revision WHERE a.id = ?",
         (article_id,),
     ).fetchone()
-    return None if row is None else decode_sections(str(row[0]))
+    return None if row is None else decode_sections(str(row[0]), int(row[1]))

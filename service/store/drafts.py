@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from schema.article import Draft
+from schema.versions import MODEL_VERSION, decode_sections
 from service.store.codec import (
     decode_fields,
     decode_review,
-    decode_sections,
     decode_str_list,
     encode_json,
     format_time,
@@ -21,7 +21,7 @@ from service.store.db import Connection
 # No state column: a draft's state follows from its review and submitter (see Draft).
 _COLUMNS = (
     "version, base_revision, fields, sections, editors, updated_by, updated_at, "
-    "submitted_by, review, rejection_reason, scheduled_at, scheduled_by"
+    "submitted_by, review, rejection_reason, scheduled_at, scheduled_by, model_version"
 )
 _PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 2))  # the columns and article_id
 # An approved draft is one that carries its sign-off (schema.article.draft_state).
@@ -51,6 +51,7 @@ def _values(article_id: int, draft: Draft, scheduled_by: str | None) -> tuple[An
         draft.rejection_reason,
         None if draft.scheduled_at is None else format_time(draft.scheduled_at),
         scheduled_by if draft.scheduled_at is not None else None,
+        MODEL_VERSION,
         article_id,
     )
 
@@ -69,7 +70,7 @@ def get_draft(conn: Connection, article_id: int, slug: str) -> Draft | None:
         version=int(version),
         base_revision=None if base is None else int(base),
         fields=decode_fields(str(fields)),
-        sections=decode_sections(str(sections)),
+        sections=decode_sections(str(sections), int(row[12])),
         editors=decode_str_list(str(editors)),
         updated_by=str(updated_by),
         updated_at=parse_time(str(updated_at)),

@@ -193,6 +193,12 @@ def _drop_draft_state(db: sqlite_utils.Database, conn: sqlite3.Connection) -> No
     conn.execute("ALTER TABLE drafts DROP COLUMN state")
 
 
+def _record_model_version(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Rows written before content model 2 were model 1; adding a column rewrites no revision.
+    for table in ("revisions", "drafts"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN model_version INTEGER NOT NULL DEFAULT 1")
+
+
 def _create_search_index(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
     # Filled by the publish transaction; a database that had live articles before is filled
     # at start-up (service.startup), since the documents are a channel function of the content.
@@ -218,6 +224,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _keep_audit_rows,
     _create_webhook_tables,
     _drop_draft_state,
+    _record_model_version,
     _create_search_index,
     _create_preview_tokens,
 )

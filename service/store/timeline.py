@@ -9,17 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from schema.article import Article
+from schema.versions import decode_sections
 from service.store.codec import (
     decode_fields,
     decode_review,
-    decode_sections,
     format_time,
     parse_time,
 )
 from service.store.db import Connection
 
 _AS_OF_SELECT = (
-    "SELECT a.slug, r.number, r.fields, r.sections, r.review, r.published_at, "
+    "SELECT a.slug, r.number, r.fields, r.sections, r.model_version, r.review, r.published_at, "
     "(SELECT min(published_at) FROM revisions WHERE article_id = a.id) "
     "FROM articles a JOIN events e ON e.article_id = a.id "
     "JOIN revisions r ON r.article_id = a.id AND r.number = e.revision "
@@ -33,7 +33,7 @@ def get_article_as_of(conn: Connection, slug: str, at: datetime) -> Article | No
     row = conn.execute(_AS_OF_SELECT, (slug, format_time(at))).fetchone()
     if row is None:
         return None
-    slug, number, fields_json, sections_json, review_json, published_at, first = row
+    slug, number, fields_json, sections_json, version, review_json, published_at, first = row
     return Article.from_fields(
         str(slug),
         decode_fields(str(fields_json)),
@@ -41,7 +41,7 @@ def get_article_as_of(conn: Connection, slug: str, at: datetime) -> Article | No
         published_at=parse_time(str(first)),
         updated_at=parse_time(str(published_at)),
         review=decode_review(str(review_json)),
-        sections=decode_sections(str(sections_json)),
+        sections=decode_sections(str(sections_json), int(version)),
     )
 
 

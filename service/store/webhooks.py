@@ -22,14 +22,10 @@ from schema.webhooks import (
     WebhookAttempt,
     WebhookDeliveryState,
     WebhookEventType,
+    event_type_of,
 )
 from service.store.codec import decode_str_list, encode_json, format_time, parse_time
 
-EVENT_TYPE_OF: dict[ChangeAction, WebhookEventType] = {
-    "published": "article.published",
-    "unpublished": "article.unpublished",
-    "rolled_back": "article.rolled_back",
-}
 _decode_events = msgspec.json.Decoder(list[WebhookEventType]).decode
 
 
@@ -186,7 +182,7 @@ def enqueue(conn: sqlite3.Connection, event_id: int, action: ChangeAction, at: d
 
     One message id per event: every subscription's copy, and every retry, carries the same one.
     """
-    event_type = EVENT_TYPE_OF[action]
+    event_type = event_type_of(action)
     cursor = conn.execute(
         "INSERT INTO webhook_deliveries (subscription_id, event_id, message_id, event_type, "
         "next_attempt_at, created_at) SELECT s.id, ?, ?, ?, ?, ? FROM webhook_subscriptions s "

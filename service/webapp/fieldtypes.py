@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec.inspect as mi
 
-from schema.base import RICH_TEXT_FIELDS, NonEmptyStr, OptionalRichText, RichText
+from schema.base import NonEmptyStr, OptionalRichText, RichText
 
 # Longer single-line limits than this get a textarea.
 SHORT_TEXT_MAX = 300
@@ -61,6 +61,17 @@ def struct_info(cls: type[Any]) -> mi.StructType:
     return info
 
 
+def editable_fields(info: mi.StructType) -> list[mi.Field]:
+    """The fields a person fills in: read-only ones (derived codings) are the model's to set."""
+    return [
+        f
+        for f in info.fields
+        if not (
+            isinstance(f.type, mi.Metadata) and (f.type.extra_json_schema or {}).get("readOnly")
+        )
+    ]
+
+
 def widget_for(name: str, field_type: mi.Type) -> Widget:
     """The widget of a field: optional unions unwrapped, ``Annotated`` metadata as help text."""
     hint = ""
@@ -70,17 +81,21 @@ def widget_for(name: str, field_type: mi.Type) -> Widget:
         is_optional = len(others) < len(field_type.types)
         if len(others) == 1:
             field_type = others[0]
+    is_rich = False
     if isinstance(field_type, mi.Metadata):
-        hint = str((field_type.extra_json_schema or {}).get("description", ""))
+        extra = field_type.extra_json_schema or {}
+        hint = str(extra.get("description", ""))
         hint = "" if hint in _GENERIC_HINTS else hint
+        # Rich text is a type (its schema says text/markdown), not a field name.
+        is_rich = extra.get("contentMediaType") == "text/markdown"
         field_type = field_type.type
-    return Widget(_kind(name, field_type), field_type, hint, is_optional)
+    return Widget(_kind(field_type, is_rich=is_rich), field_type, hint, is_optional)
 
 
-def _kind(name: str, field_type: mi.Type) -> str:
+def _kind(field_type: mi.Type, *, is_rich: bool) -> str:
     match field_type:
         case mi.StrType(max_length=max_length):
-            if name in RICH_TEXT_FIELDS:
+            if is_rich:
                 return "markdown"
             return "text" if max_length is not None and max_length <= SHORT_TEXT_MAX else "textarea"
         case mi.IntType() | mi.FloatType():

@@ -15,7 +15,16 @@ import msgspec
 import msgspec.inspect as mi
 
 from service.errors import FieldError
-from service.webapp.fieldtypes import blank, choices, join, split, struct_info, type_at, widget_for
+from service.webapp.fieldtypes import (
+    blank,
+    choices,
+    editable_fields,
+    join,
+    split,
+    struct_info,
+    type_at,
+    widget_for,
+)
 
 T = TypeVar("T")
 OP_FIELD = "_op"
@@ -34,7 +43,7 @@ def read_form(cls: type[Any], form: Mapping[str, Any]) -> dict[str, Any]:
 
 def _read_struct(info: mi.StructType, path: str, form: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for field in info.fields:
+    for field in editable_fields(info):
         value, present = _read(field.name, field.type, join(path, field.name), form)
         if present or field.required:
             data[field.name] = value
@@ -84,8 +93,18 @@ def _read(name: str, field_type: mi.Type, path: str, form: Mapping[str, Any]) ->
     return text, True
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+\s*$")
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3},\d{3}\s*$")
+
+
 def _number(field_type: mi.Type, text: str) -> Any:
-    """The number typed, or the text itself so that validation names the field."""
+    """The number typed, or the text itself so that validation names the field.
+
+    A decimal comma reads as a decimal point (``0,9`` is 0.9), except where it could as well
+    separate thousands (``1,000``): that is left as text, so the form asks for a number.
+    """
+    if _DECIMAL_COMMA.match(text) and not _THOUSANDS.match(text):
+        text = text.replace(",", ".")
     try:
         number = float(text)
     except ValueError:

@@ -13,13 +13,24 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from schema.plausibility import plausibility_warnings
+from schema.sections import TherapyTypesSection
+from schema.units import DOSE_UNITS, TIME_UNITS
+from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
-from service.channels.render.facts import ROUTE_LABELS
-from service.webapp.fieldtypes import choices, join, struct_info, widget_for
+from service.webapp.fieldtypes import choices, editable_fields, join, struct_info, widget_for
 
 # Labels people read where a field's name alone would be terse.
 _LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
-_OPTION_LABELS: dict[str, str] = {str(value): label for value, label in ROUTE_LABELS.items()}
+# Option labels come from the vocabularies; keys that appear in two (none today) read the first.
+_OPTION_LABELS: dict[str, str] = {
+    **{key: term.label for key, term in ROUTES.items()},
+    **{key: term.label for key, term in DOSE_FORMS.items()},
+    **{key: term.display for key, term in DOSE_UNITS.items()},
+    **{key: term.plural for key, term in TIME_UNITS.items()},
+    **{key: band.label for key, band in FREQUENCY_BANDS.items()},
+    **{key: label for key, label in SEVERITIES.items()},
+}
 MARKDOWN_HINT = "Markdown: **bold**, *italic*, [link](https://…), lists with - ; preview below."
 _ID_CHARS = re.compile(r"[^a-z0-9]+")
 
@@ -79,12 +90,33 @@ def build_form(
     root = Node(kind="group", name="", label="", error=errors.get("", ""))
     root.children = [
         _node(f.name, f.type, f.name, data.get(f.name), f.required, errors, focus)
-        for f in info.fields
+        for f in editable_fields(info)
         if f.name not in skip and f.name != info.tag_field
     ]
     if focus:
         _focus_first_input(root, focus)
+    _flag_implausible(root, value)
     return root
+
+
+def _flag_implausible(root: Node, value: Any) -> None:
+    """Put the model's plausibility warnings beside the fields they are about, as their hint."""
+    if not isinstance(value, TherapyTypesSection):
+        return
+    for warning in plausibility_warnings([value]):
+        node = _find(root, warning.path)
+        if node is not None:
+            node.hint = f"Check this value: {warning.message}."
+
+
+def _find(node: Node, name: str) -> Node | None:
+    if node.name == name:
+        return node
+    for child in node.children:
+        found = _find(child, name)
+        if found is not None:
+            return found
+    return None
 
 
 def _focus_first_input(node: Node, focus: str) -> bool:
@@ -128,7 +160,7 @@ def _node(
                 errors,
                 focus,
             )
-            for f in widget.type.fields
+            for f in editable_fields(widget.type)
         ]
         if widget.is_optional:
             node.hint = node.hint or "Optional: leave every field empty for none."

@@ -1,23 +1,41 @@
-"""A real server process (granian) over a temporary database, for end-to-end tests."""
+"""End-to-end fixtures: a real server process (granian) over a temporary database, tokens for
+it, and Debian's chromium."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
-ROOT = Path(__file__).parents[2]
+from schema.admin import Role
+from service.startup import prepare_database
+from service.store.db import ContentDB
+from tests.conftest import ROOT
+from tests.tokens import Headers, bearer, issued_headers
+
 GRANIAN = ROOT / ".venv" / "bin" / "granian"
 START_TIMEOUT_S = 30.0
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -43,20 +61,6 @@ def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path)
     pytest.fail(f"server not ready after {START_TIMEOUT_S:g}s:\n{log.read_text()}")
 
 
-def cli_token(database: Path, name: str, role: str) -> str:
-    """A token made by the CLI, as an administrator would (``tokens create``)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "service", "tokens", "create", "--name", name, "--role", role],
-        cwd=ROOT,
-        env={**os.environ, "CONTENT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return result.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the module's server keeps its database (created and seeded on start)."""
@@ -64,10 +68,13 @@ def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def running_server(
+def server_process(
     database: Path, *, workers: int = 1, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """A granian process serving the app over ``database``; yields its base URL."""
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A granian process serving the app over ``database``; yields its base URL and the process.
+
+    A test may kill the process itself; whatever still runs at the end is terminated.
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {
@@ -91,14 +98,61 @@ def running_server(
         )
         try:
             wait_until_ready(base_url, process, log_path)
-            yield base_url
+            yield base_url, process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+@contextmanager
+def running_server(
+    database: Path, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A granian process serving the app over ``database``; yields its base URL."""
+    with server_process(database, workers=workers, env=env) as (base_url, _):
+        yield base_url
+
+
+def prepared_database(database: Path, *people: tuple[str, Role]) -> list[Headers]:
+    """Create and seed the database, and a token's headers for each (name, role)."""
+    db = ContentDB(database)
+    try:
+        prepare_database(db)
+    finally:
+        db.close()
+    return [issued_headers(database, name, role) for name, role in people]
+
+
+def http_get(url: str, token: str | None = None) -> Any:
+    """GET over HTTP: JSON parsed when it is JSON, else the text."""
+    headers = {} if token is None else bearer(token)
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as answer:
+        body = answer.read().decode()
+        is_json = answer.headers.get_content_type() == "application/json"
+    return json.loads(body) if is_json else body
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's chromium, headless; fails the test when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, shared by the module's tests."""
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from tests.e2e.conftest import ROOT, cli_token, running_server
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.commands import cli_token
+from tests.conftest import ROOT
+from tests.e2e.conftest import CHROMIUM, launch_chromium, running_server
 from tests.e2e.test_webapp import ARTICLE_TITLE
 
 OUT = ROOT / "docs" / "screenshots"
@@ -79,7 +80,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="screenshots-") as folder:
         database = Path(folder) / "content.db"
         with running_server(database) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             try:
                 take(browser, server, database)
             finally:

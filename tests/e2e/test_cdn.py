@@ -20,7 +20,7 @@ from schema.admin import Role
 from seed.data import load_seed_article
 from seed.loader import load_seed
 from service.channels.webhook_signature import sign
-from service.handlers.auth import issue_token
+from service.editorial.tokens import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import ROOT, free_port, running_server

@@ -21,7 +21,8 @@ import httpx
 
 from service.store.backup import integrity_check
 from service.store.replication import STATED_LAG_S
-from tests.e2e.conftest import ROOT, cli_token, free_port, running_server, wait_until_ready
+from tests.commands import cli_token
+from tests.e2e.conftest import ROOT, free_port, running_server, wait_until_ready
 
 SLUG = "ketamine-therapy-for-anxiety"
 ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import ROOT, cli_token, running_server
-
-SLUG = "ketamine-therapy-for-anxiety"
-ARTICLE = f"/v1/articles/{SLUG}"
-DRAFT = f"/v1/admin/articles/{SLUG}/draft"
+from tests.admin_flow import approve_iv_maximum, publish
+from tests.commands import cli_token, run_cli
+from tests.conftest import ARTICLE
+from tests.e2e.conftest import running_server
+from tests.tokens import bearer
 
 
 def test_real_server_serves_the_seeded_article_with_caching_headers(server: str) -> None:
@@ -34,11 +30,6 @@ def test_real_server_serves_the_seeded_article_with_caching_headers(server: str)
         assert client.get("/schema/openapi.json").json()["info"]["title"]
 
 
-def make_token(database: Path, name: str, role: str) -> dict[str, str]:
-    """A bearer header for a token made by the CLI."""
-    return {"Authorization": f"Bearer {cli_token(database, name, role)}"}
-
-
 def read_from_fresh_connections(base: str, count: int) -> list[tuple[int, str]]:
     """(revision, worker) for ``count`` reads, each on a new connection; the request id's prefix
     is per worker process."""
@@ -49,42 +40,17 @@ def read_from_fresh_connections(base: str, count: int) -> list[tuple[int, str]]:
     return seen
 
 
-def changed_iv_section(draft: dict[str, Any]) -> dict[str, Any]:
-    """The draft's therapy-types section with the IV maximum dose lowered."""
-    section = next(s for s in draft["sections"] if s["key"] == "therapy-types")
-    section["therapies"][0]["dose"]["max"] = 0.9
-    return dict(section)
-
-
 def test_publish_through_one_worker_is_read_from_both(tmp_path: Path) -> None:
     database = tmp_path / "content.db"
-    subprocess.run(
-        [sys.executable, "-m", "service", "prepare"],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, "CONTENT_DB": str(database)},
-    )
-    editor = make_token(database, "Erin Editor", "editor")
-    reviewer = make_token(database, "Dr Rita Reviewer", "reviewer")
+    run_cli("prepare", database=database, check=True)
+    editor = bearer(cli_token(database, "Erin Editor", "editor"))
+    reviewer = bearer(cli_token(database, "Dr Rita Reviewer", "reviewer"))
     with running_server(database, workers=2) as base:
         before = read_from_fresh_connections(base, 40)
         assert {revision for revision, _ in before} == {1}
         with httpx.Client(base_url=base) as client:
-            draft = client.get(DRAFT, headers=editor)
-            put = client.put(
-                f"{DRAFT}/sections/therapy-types",
-                json=changed_iv_section(draft.json()),
-                headers={**editor, "If-Match": draft.headers["etag"]},
-            )
-            assert put.status_code == 200, put.text
-            assert client.post(f"{DRAFT}/submit", headers=editor).status_code == 200
-            in_review = client.get(DRAFT, headers=reviewer)
-            approve = client.post(
-                f"{DRAFT}/approve", headers={**reviewer, "If-Match": in_review.headers["etag"]}
-            )
-            assert approve.status_code == 200, approve.text
-            published = client.post(f"/v1/admin/articles/{SLUG}/publish", headers=editor)
-            assert published.status_code == 200, published.text
+            approve_iv_maximum(client, editor, reviewer)
+            publish(client, editor)
         after = read_from_fresh_connections(base, 40)
     assert {revision for revision, _ in after} == {2}
     workers = {worker for _, worker in before + after}

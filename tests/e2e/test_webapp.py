@@ -7,43 +7,16 @@ saving the same section find that the second save is refused and shown as a conf
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.commands import cli_token
 from tests.conftest import SLUG
-from tests.e2e.conftest import cli_token
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import http_get
 
 ARTICLE_TITLE = "Ketamine therapy for anxiety"
 TIMEOUT_MS = 10_000
-
-
-def get(url: str, token: str | None = None) -> Any:
-    """GET over HTTP: JSON parsed when it is JSON, else the text."""
-    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=5) as answer:
-        body = answer.read().decode()
-        is_json = answer.headers.get_content_type() == "application/json"
-    return json.loads(body) if is_json else body
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, shared by the module's tests."""
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def signed_in(browser: Browser, server: str, token: str) -> Page:
@@ -121,7 +94,7 @@ def test_editor_fixes_a_dose_reviewer_approves_and_the_web_render_shows_it(
     finally:
         editor.context.close()
 
-    web = get(f"{server}/v1/articles/{SLUG}/render/web")
+    web = http_get(f"{server}/v1/articles/{SLUG}/render/web")
     assert "0.4\u20130.9 mg/kg" in web
     assert "Rita Reviewer, MD, Psychiatry" in web
 
@@ -151,7 +124,7 @@ def test_second_editor_saving_the_same_section_sees_the_conflict(
         first.context.close()
         second.context.close()
 
-    draft = get(f"{server}/v1/admin/articles/{SLUG}/draft", token=first_token)
+    draft = http_get(f"{server}/v1/admin/articles/{SLUG}/draft", token=first_token)
     therapies = next(s for s in draft["sections"] if s["key"] == "therapy-types")["therapies"]
     assert therapies[1]["dose"]["max"] == 1.4
     assert draft["editors"] == ["Fay First"]

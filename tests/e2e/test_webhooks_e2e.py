@@ -8,8 +8,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +16,20 @@ import httpx
 
 from schema.admin import Role
 from service.channels.webhook_signature import verify
-from service.editorial.tokens import issue_token
-from service.startup import prepare_database
-from service.store.db import ContentDB
-from tests.e2e.conftest import GRANIAN, ROOT, free_port, running_server, wait_until_ready
-from tests.webhook_receiver import Receiver
+from tests.admin_flow import HOOKS, publish_intro_note
+from tests.conftest import SLUG
+from tests.e2e.conftest import free_port, prepared_database, running_server, server_process
+from tests.http_servers import Receiver
+from tests.tokens import Headers
 
-SLUG = "ketamine-therapy-for-anxiety"
-DRAFT = f"/v1/admin/articles/{SLUG}/draft"
-HOOKS = "/v1/admin/webhooks"
 ENV = {"ALLOW_PRIVATE_WEBHOOKS": "true", "WEBHOOK_RETRY_SCHEDULE": "0.2,0.4,0.8,1.6"}
-Headers = dict[str, str]
 
 
 def prepared(database: Path) -> dict[Role, Headers]:
     """Create and seed the database, with an editor, a reviewer and an admin token."""
     people: dict[Role, str] = {"editor": "Erin", "reviewer": "Rita", "admin": "Ada"}
-    db = ContentDB(database)
-    try:
-        prepare_database(db)
-        tokens = {role: issue_token(db, name, role) for role, name in people.items()}
-    finally:
-        db.close()
-    return {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+    headers = prepared_database(database, *((name, role) for role, name in people.items()))
+    return dict(zip(people, headers, strict=True))
 
 
 def subscribe(client: httpx.Client, people: dict[Role, Headers], url: str) -> dict[str, Any]:
@@ -51,22 +41,7 @@ def subscribe(client: httpx.Client, people: dict[Role, Headers], url: str) -> di
 
 def publish(client: httpx.Client, people: dict[Role, Headers], note: str) -> float:
     """Edit the intro, submit, approve, publish; returns how long the publish call took."""
-    editor, reviewer = people["editor"], people["reviewer"]
-    draft = client.get(DRAFT, headers=editor)
-    intro = next(s for s in draft.json()["sections"] if s["key"] == "intro")
-    intro["body"] += f" {note}"
-    etag = draft.headers["etag"]
-    put = client.put(f"{DRAFT}/sections/intro", json=intro, headers={**editor, "If-Match": etag})
-    assert put.status_code == 200, put.text
-    assert client.post(f"{DRAFT}/submit", headers=editor).status_code == 200
-    etag = client.get(DRAFT, headers=reviewer).headers["etag"]
-    assert (
-        client.post(f"{DRAFT}/approve", headers={**reviewer, "If-Match": etag}).status_code == 200
-    )
-    started = time.monotonic()
-    published = client.post(f"/v1/admin/articles/{SLUG}/publish", headers=editor)
-    assert published.status_code == 200, published.text
-    return time.monotonic() - started
+    return publish_intro_note(client, people["editor"], people["reviewer"], note)
 
 
 def log_of(client: httpx.Client, people: dict[Role, Headers], webhook_id: int) -> list[Any]:
@@ -94,33 +69,6 @@ def kill_hard(process: subprocess.Popen[bytes]) -> None:
             os.kill(worker, signal.SIGKILL)
     process.kill()
     process.wait()
-
-
-@contextmanager
-def killable_server(database: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Like ``running_server``, but the process is handed out so a test can SIGKILL it."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    environment = {
-        **os.environ,
-        "CONTENT_DB": str(database),
-        "RATE_LIMIT": "off",
-        "PUBLIC_BASE_URL": base_url,
-        **ENV,
-    }
-    command = [str(GRANIAN), "--interface", "asgi", "--factory", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1", "service.asgi:app"]
-    log_path = database.with_name(f"server-{port}.log")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
-        try:
-            wait_until_ready(base_url, process, log_path)
-            yield base_url, process
-        finally:
-            if process.poll() is None:
-                kill_hard(process)
 
 
 def test_a_real_receiver_gets_a_signed_event_from_a_real_server(tmp_path: Path) -> None:
@@ -181,7 +129,10 @@ def test_a_delivery_cut_off_by_a_killed_server_is_sent_again_after_restart(
     database = tmp_path / "content.db"
     people = prepared(database)
     with Receiver(delay=30) as receiver:  # holds the first request open: it is in flight
-        with killable_server(database) as (base, process), httpx.Client(base_url=base) as client:
+        with (
+            server_process(database, env=ENV) as (base, process),
+            httpx.Client(base_url=base) as client,
+        ):
             created = subscribe(client, people, receiver.url)
             publish(client, people, "in flight")
             receiver.wait_for(1)

@@ -18,21 +18,20 @@ from schema.sections import (
     BenefitsSection,
     CandidacySection,
     ConclusionSection,
+    ContraindicationsSection,
+    FaqSection,
+    InteractionsSection,
     IntroSection,
     SafetySection,
     Section,
     Therapy,
     TherapyTypesSection,
+    WarningsSection,
     WhatToExpectSection,
 )
 from service.channels.diff import changed_section_keys
+from service.channels.render.facts import route_short
 
-ROUTE_SHORT: Final = {
-    "intravenous": "IV",
-    "intramuscular": "IM",
-    "sublingual": "Sublingual",
-    "intranasal": "Intranasal",
-}
 # Readers know sections by what they are about; explainers are known by their own title.
 _KIND_LABELS: Final[dict[type[Section], str]] = {
     IntroSection: "Introduction",
@@ -41,6 +40,10 @@ _KIND_LABELS: Final[dict[type[Section], str]] = {
     WhatToExpectSection: "What to expect",
     SafetySection: "Safety",
     CandidacySection: "Candidacy",
+    ContraindicationsSection: "Contraindications",
+    InteractionsSection: "Interactions",
+    WarningsSection: "Warnings",
+    FaqSection: "Questions",
     ConclusionSection: "Conclusion",
 }
 # Fields whose change is worth naming; the rest (a body, the items themselves) is the section.
@@ -50,6 +53,11 @@ _ASPECTS: Final = {
     "conditions": "conditions",
     "criteria": "criteria",
     "call_to_action": "call to action",
+    "condition_codes": "condition codes",
+    "contraindications": "contraindications",
+    "interactions": "interactions",
+    "warnings": "warnings",
+    "questions": "questions",
 }
 _THERAPY_ASPECTS: Final = {
     "dose": "dose range",
@@ -58,6 +66,13 @@ _THERAPY_ASPECTS: Final = {
     "schedule": "schedule",
     "onset": "onset",
     "setting": "setting",
+    "form": "dose form",
+    "frequency": "frequency",
+    "course": "course length",
+    "onset_time": "onset timing",
+    "phases": "phases",
+    "max_per_period": "maximum dose",
+    "population": "population",
     "body": "description",
 }
 _ARTICLE_FIELDS: Final = {
@@ -163,14 +178,17 @@ def _match(therapy: Therapy, candidates: Sequence[Therapy]) -> Therapy | None:
     by_name = [c for c in candidates if c.name == therapy.name]
     if by_name:
         return by_name[0]
+    if therapy.route is None:
+        return None
     by_route = [c for c in candidates if c.route == therapy.route]
     return by_route[0] if len(by_route) == 1 else None
 
 
 def _therapy_label(therapy: Therapy, therapies: Sequence[Therapy]) -> str:
     # The route names a therapy briefly ("IV") unless two therapies share it.
-    if sum(1 for t in therapies if t.route == therapy.route) == 1:
-        return ROUTE_SHORT[therapy.route]
+    route = therapy.route
+    if route is not None and sum(1 for t in therapies if t.route == route) == 1:
+        return route_short(route)
     return therapy.name
 
 

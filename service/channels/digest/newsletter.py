@@ -19,14 +19,13 @@ from schema.article import Article
 from schema.changes import ArticleChange
 from schema.sections import IntroSection
 from service.channels.digest.changes import changed_keys, describe_change
-from service.channels.render import article_web_url, render_email, render_email_text
+from service.channels.render import article_web_url, render_email_text
+from service.channels.render.email import email_body, email_document
 
 EMPTY_SUBJECT: Final = "No changes"
 EMPTY_LINE: Final = "Nothing has changed since your last digest."
 WHAT_CHANGED: Final = "What changed"
 SUBJECT_MAX: Final = 120
-_BODY: Final = re.compile(r"<body[^>]*>\n?(?P<inner>.*?)\n?</body>", re.DOTALL)
-_TITLE: Final = re.compile(r"<title>.*?</title>", re.DOTALL)
 _MARKDOWN_PUNCTUATION: Final = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 
 
@@ -80,8 +79,10 @@ def build_digest(
         html, text = empty_email(subject), f"{subject}\n\n{EMPTY_LINE}\n"
     else:
         articles = [digest_article(c, i) for c, i in zip(changes, items, strict=True)]
-        html = join_emails(
-            subject, [render_email(a, web_url=i.url) for a, i in zip(articles, items, strict=True)]
+        # One document holding each article's own email body, titled with the subject.
+        html = email_document(
+            subject,
+            "".join(email_body(a, web_url=i.url) for a, i in zip(articles, items, strict=True)),
         )
         text = "\n\n".join(
             render_email_text(a, web_url=i.url).rstrip()
@@ -111,34 +112,16 @@ def digest_subject(items: Sequence[NewsletterItem]) -> str:
     )
 
 
-def join_emails(subject: str, documents: Sequence[str]) -> str:
-    """One email document holding the bodies of several, titled with the subject."""
-    first = documents[0]
-    head_end = first.index("<body")
-    body_open = first[head_end : first.index(">", head_end) + 1]
-    head = _TITLE.sub(lambda _: f"<title>{escape(subject)}</title>", first[:head_end], count=1)
-    bodies = []
-    for document in documents:
-        match = _BODY.search(document)
-        if match is None:
-            raise ValueError("render_email returned a document without a body")
-        bodies.append(match["inner"])
-    return f"{head}{body_open}\n{''.join(bodies)}\n</body>\n</html>\n"
-
-
 def empty_email(subject: str) -> str:
     """A complete, inline-styled email saying that nothing changed."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(subject)}</title>\n</head>\n"
-        '<body style="margin: 0; padding: 0; background-color: #f4f4f5;">\n'
+    return email_document(
+        subject,
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="border-collapse: collapse; width: 100%; background-color: #f4f4f5;">'
         '<tr><td align="center" style="padding: 24px 0; font-family: Arial, Helvetica, '
         'sans-serif; color: #1f2933;">'
         '<p style="margin: 0; font-size: 16px; line-height: 24px;">'
-        f"{escape(EMPTY_LINE)}</p></td></tr></table>\n</body>\n</html>\n"
+        f"{escape(EMPTY_LINE)}</p></td></tr></table>",
     )
 
 

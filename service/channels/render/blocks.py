@@ -2,7 +2,8 @@
 
 Every text is escaped here and every rich text goes through ``markdown_to_html``; the channels
 wrap the result (a ``<section>`` for the web, a table row for email) and sanitize it again.
-Class names are hooks: the web keeps a few, email turns them into inline styles.
+Class names are hooks: the web keeps a few, email turns them into inline styles. Sections come
+in with their references resolved (the renders call ``resolve_references`` first).
 """
 
 from __future__ import annotations
@@ -15,22 +16,30 @@ from schema.sections import (
     BenefitsSection,
     CandidacySection,
     ConclusionSection,
+    ContraindicationsSection,
     ExplainerSection,
+    FaqSection,
+    InteractionsSection,
     IntroSection,
     SafetySection,
     Section,
     Therapy,
     TherapyTypesSection,
     TitledItem,
+    WarningsSection,
     WhatToExpectSection,
 )
 from service.channels.render.facts import (
     DOSING_HEADERS,
-    ROUTE_LABELS,
     format_dose,
     format_duration,
     format_optional,
     format_side_effect,
+    labelled_items,
+    onset_words,
+    route_label,
+    schedule_words,
+    therapy_facts,
 )
 from service.channels.render.markdown import markdown_to_html
 
@@ -38,6 +47,15 @@ from service.channels.render.markdown import markdown_to_html
 def section_content_html(section: Section) -> str:
     """The content of a section below its heading, as an HTML fragment."""
     match section:
+        case ConclusionSection():
+            html = markdown_to_html(section.body)
+            if section.call_to_action is not None:
+                cta = section.call_to_action
+                html += (
+                    f'<p class="cta"><a class="cta-link" href="{escape(cta.url)}">'
+                    f"{escape(cta.label)}</a></p>"
+                )
+            return html
         case IntroSection() | ExplainerSection():
             return markdown_to_html(section.body)
         case BenefitsSection():
@@ -46,8 +64,7 @@ def section_content_html(section: Section) -> str:
             return titled_items_html("ol", section.steps)
         case TherapyTypesSection():
             return dosing_table_html(section.therapies) + "".join(
-                f"<h3>{escape(therapy.name)}</h3>{markdown_to_html(therapy.body)}"
-                for therapy in section.therapies
+                _therapy_html(therapy) for therapy in section.therapies
             )
         case SafetySection():
             return (
@@ -61,15 +78,9 @@ def section_content_html(section: Section) -> str:
                 + list_html("conditions", section.conditions)
                 + list_html("criteria", section.criteria)
             )
-        case ConclusionSection():
-            html = markdown_to_html(section.body)
-            if section.call_to_action is not None:
-                cta = section.call_to_action
-                html += (
-                    f'<p class="cta"><a class="cta-link" href="{escape(cta.url)}">'
-                    f"{escape(cta.label)}</a></p>"
-                )
-            return html
+        case ContraindicationsSection() | InteractionsSection() | WarningsSection() | FaqSection():
+            intro = getattr(section, "body", "")
+            return _optional_markdown(intro) + _labelled_html(section)
         case _:
             assert_never(section)
 
@@ -104,13 +115,31 @@ def dosing_table_html(therapies: Sequence[Therapy]) -> str:
 
 def _dosing_cells(therapy: Therapy) -> tuple[str, ...]:
     return (
-        ROUTE_LABELS[therapy.route],
+        route_label(therapy.route),
         format_dose(therapy.dose),
         format_duration(therapy.duration_minutes),
-        format_optional(therapy.schedule),
-        format_optional(therapy.onset),
+        format_optional(schedule_words(therapy)),
+        format_optional(onset_words(therapy)),
         format_optional(therapy.setting),
     )
+
+
+def _therapy_html(therapy: Therapy) -> str:
+    facts = list_html("facts", (f"{label}: {value}" for label, value in therapy_facts(therapy)))
+    return f"<h3>{escape(therapy.name)}</h3>{facts}{markdown_to_html(therapy.body)}"
+
+
+def _labelled_html(
+    section: ContraindicationsSection | InteractionsSection | WarningsSection | FaqSection,
+) -> str:
+    entries = "".join(
+        f"<li><strong>{escape(title)}</strong>"
+        + (f" ({escape(detail)})" if detail else "")
+        + _optional_markdown(body)
+        + "</li>"
+        for title, detail, body in labelled_items(section)
+    )
+    return f'<ul class="items">{entries}</ul>'
 
 
 def _optional_markdown(md: str) -> str:

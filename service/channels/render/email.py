@@ -19,6 +19,7 @@ from schema.sections import Section
 from service.channels.render.blocks import section_content_html
 from service.channels.render.facts import format_review_line
 from service.channels.render.markdown import ALLOWED_TAGS, LINK_REL, URL_SCHEMES
+from service.channels.render.references import resolve_references
 from service.channels.render.text import render_text
 
 _FONT: Final = "Arial, Helvetica, sans-serif"
@@ -106,6 +107,12 @@ def render_email(article: Article, *, web_url: str) -> str:
 
     Relative links in rich text are resolved against ``web_url`` so every URL is absolute.
     """
+    return email_document(article.title, email_body(article, web_url=web_url))
+
+
+def email_body(article: Article, *, web_url: str) -> str:
+    """The article's email body, sanitized and inline-styled: what ``<body>`` holds."""
+    article = resolve_references(article)
     classed = nh3.Cleaner(
         tags=_TAGS,
         attributes={**_LAYOUT_ATTRIBUTES, "*": {"class"}},
@@ -113,13 +120,17 @@ def render_email(article: Article, *, web_url: str) -> str:
         link_rel=LINK_REL,
         url_relative=("rewrite_with_base", web_url),
     ).clean(_body_html(article, web_url=web_url))
-    styled = _UNSTYLED.clean(_INLINER.inline_fragment(classed, _CSS))
+    return _UNSTYLED.clean(_INLINER.inline_fragment(classed, _CSS))
+
+
+def email_document(title: str, body: str) -> str:
+    """A complete email document: the head with ``title``, then ``body`` (already styled)."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(article.title)}</title>\n</head>\n"
+        f"<title>{escape(title)}</title>\n</head>\n"
         '<body style="margin: 0; padding: 0; background-color: #f4f4f5;">\n'
-        f"{styled}\n</body>\n</html>\n"
+        f"{body}\n</body>\n</html>\n"
     )
 
 

@@ -8,8 +8,9 @@ from typing import Final, TypeVar, cast
 import msgspec
 
 from schema.api import RichTextFormat
-from schema.base import RICH_TEXT_FIELDS
+from schema.base import rich_text_fields
 from service.channels.render.markdown import markdown_to_html, markdown_to_text
+from service.channels.render.references import replace_fields, resolve_references
 
 T = TypeVar("T")
 
@@ -20,33 +21,32 @@ _CONVERTERS: Final[dict[RichTextFormat, Callable[[str], str]]] = {
 
 
 def render_rich_text(value: T, fmt: RichTextFormat) -> T:
-    """A copy of ``value`` (a Struct, or a list or tuple of them) with rich text in ``fmt``.
+    """A copy of ``value`` (a Struct, or a list or tuple of them) as readers get it in ``fmt``.
 
-    Every field named in ``RICH_TEXT_FIELDS`` holding a non-empty string is converted, at any
-    depth; ``markdown`` is the stored form, so it returns ``value`` itself.
+    References to typed facts are resolved first, in every format; then every field typed as
+    rich text holding a non-empty string is converted, at any depth. ``markdown`` is the stored
+    form, so without references it returns ``value`` itself.
     """
+    resolved = resolve_references(value)
     convert = _CONVERTERS.get(fmt)
     if convert is None:
-        return value
-    return cast(T, _convert(value, convert))
+        return resolved
+    return cast(T, _convert(resolved, convert))
 
 
 def _convert(value: object, convert: Callable[[str], str]) -> object:
     if isinstance(value, msgspec.Struct):
+        rich = rich_text_fields(type(value))
         changes: dict[str, object] = {}
-        # ``__struct_fields__`` rather than ``msgspec.structs.fields``, which re-evaluates the
-        # type annotations on every call.
         for name in value.__struct_fields__:
             current = getattr(value, name)
-            if name in RICH_TEXT_FIELDS and isinstance(current, str):
+            if name in rich and isinstance(current, str):
                 if current:
                     changes[name] = convert(current)
                 continue
-            new = _convert(current, convert)
-            if new is not current:
-                changes[name] = new
+            changes[name] = _convert(current, convert)
         # Unchanged Structs are shared rather than copied: they are frozen.
-        return msgspec.structs.replace(value, **changes) if changes else value
+        return replace_fields(value, changes)
     if isinstance(value, list | tuple):
         items = [_convert(item, convert) for item in value]
         if all(new is old for new, old in zip(items, value, strict=True)):

@@ -12,24 +12,33 @@ from schema.sections import (
     BenefitsSection,
     CandidacySection,
     ConclusionSection,
+    ContraindicationsSection,
     ExplainerSection,
+    FaqSection,
+    InteractionsSection,
     IntroSection,
     SafetySection,
     Section,
     Therapy,
     TherapyTypesSection,
     TitledItem,
+    WarningsSection,
     WhatToExpectSection,
 )
 from service.channels.render.facts import (
     DOSING_HEADERS,
-    ROUTE_LABELS,
     format_dose,
     format_duration,
     format_review_line,
     format_side_effect,
+    labelled_items,
+    onset_words,
+    route_label,
+    schedule_words,
+    therapy_facts,
 )
 from service.channels.render.markdown import align_columns, markdown_to_text
+from service.channels.render.references import resolve_references
 
 # A line of markdown_to_text output: its indent, an optional list marker, then the words.
 _LINE: Final = re.compile(r"^( *)((?:[-*+]|\d+[.)]) )?(.*)$")
@@ -39,6 +48,7 @@ _GAP: Final = "  "
 
 def render_text(article: Article, *, width: int = 72) -> str:
     """The article as plain text wrapped at ``width``, with the same facts as the web page."""
+    article = resolve_references(article)
     blocks = [_underline(article.title, "=")]
     for section in article.sections:
         blocks.append(_underline(section.title, "-"))
@@ -81,6 +91,12 @@ def wrap_text(text: str, width: int, *, indent: str = "") -> str:
 
 def _section_blocks(section: Section, width: int) -> list[str]:
     match section:
+        case ConclusionSection():
+            blocks = [_markdown(section.body, width)]
+            if section.call_to_action is not None:
+                cta = section.call_to_action
+                blocks.append(wrap_text(f"{cta.label}: {cta.url}", width))
+            return blocks
         case IntroSection() | ExplainerSection():
             return [_markdown(section.body, width)]
         case BenefitsSection():
@@ -103,12 +119,8 @@ def _section_blocks(section: Section, width: int) -> list[str]:
                 _bullets(section.conditions, width),
                 _bullets(section.criteria, width),
             ]
-        case ConclusionSection():
-            blocks = [_markdown(section.body, width)]
-            if section.call_to_action is not None:
-                cta = section.call_to_action
-                blocks.append(wrap_text(f"{cta.label}: {cta.url}", width))
-            return blocks
+        case ContraindicationsSection() | InteractionsSection() | WarningsSection() | FaqSection():
+            return [_markdown(getattr(section, "body", ""), width), _labelled(section, width)]
         case _:
             assert_never(section)
 
@@ -136,7 +148,7 @@ def _dosing_table(therapies: Sequence[Therapy], width: int) -> str:
     rows = [
         [
             therapy.name,
-            ROUTE_LABELS[therapy.route],
+            route_label(therapy.route),
             format_dose(therapy.dose),
             format_duration(therapy.duration_minutes),
         ]
@@ -163,14 +175,26 @@ def _dosing_table(therapies: Sequence[Therapy], width: int) -> str:
     return "\n".join([head, "-" * len(head), *body])
 
 
+def _labelled(
+    section: ContraindicationsSection | InteractionsSection | WarningsSection | FaqSection,
+    width: int,
+) -> str:
+    entries = []
+    for title, detail, body in labelled_items(section):
+        head = wrap_text(f"- {title} ({detail})" if detail else f"- {title}", width)
+        text = _markdown(body, width, indent="  ")
+        entries.append(f"{head}\n{text}" if text else head)
+    return "\n\n".join(entries)
+
+
 def _therapy(therapy: Therapy, width: int) -> str:
+    details = (schedule_words(therapy), onset_words(therapy), therapy.setting)
     facts = [
         f"{label}: {value}"
-        for label, value in zip(
-            DOSING_HEADERS[4:], (therapy.schedule, therapy.onset, therapy.setting), strict=True
-        )
+        for label, value in zip(DOSING_HEADERS[4:], details, strict=True)
         if value
     ]
+    facts += [f"{label}: {value}" for label, value in therapy_facts(therapy)]
     lines = [therapy.name, *(wrap_text(fact, width) for fact in facts)]
     return "\n".join(lines) + "\n\n" + _markdown(therapy.body, width)
 

@@ -13,6 +13,7 @@ from service.channels.render.blocks import section_content_html
 from service.channels.render.facts import article_web_url, format_date, format_reviewer
 from service.channels.render.jsonld import medical_webpage_jsonld
 from service.channels.render.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, URL_SCHEMES
+from service.channels.render.references import resolve_references
 
 _STRUCTURE_TAGS: Final = frozenset({"article", "section", "h1", "img", "aside", "time", "caption"})
 
@@ -30,7 +31,7 @@ _CLEANER: Final = nh3.Cleaner(
         "p": {"review-byline", "cta"},
         "aside": {"disclaimer"},
         "table": {"dosing"},
-        "ul": {"items", "side-effects", "conditions", "criteria"},
+        "ul": {"items", "side-effects", "conditions", "criteria", "facts"},
         "ol": {"items"},
         "a": {"cta-link"},
     },
@@ -45,6 +46,7 @@ def render_web(article: Article, *, base_url: str) -> str:
     ``base_url`` is the API's public origin; the JSON-LD ``url`` is the article's canonical page,
     ``{base_url}/v1/articles/{slug}/render/web``.
     """
+    article = resolve_references(article)
     parts = [f"<article><h1>{escape(article.title)}</h1>"]
     if article.hero_image:
         parts.append(f'<img src="{escape(article.hero_image)}" alt="{escape(article.title)}">')

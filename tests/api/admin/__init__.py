@@ -1,0 +1,1 @@
+"""Tests of service/api/admin: the admin API over HTTP."""

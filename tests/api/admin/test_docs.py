@@ -1,0 +1,16 @@
+"""The admin API's OpenAPI description: bodies and problem statuses."""
+
+from __future__ import annotations
+
+from tests.conftest import Client
+
+
+def test_openapi_documents_bodies_and_problem_statuses(client: Client) -> None:
+    spec = client.get("/schema/openapi.json").json()
+    put = spec["paths"]["/v1/admin/articles/{slug}/draft/sections/{key}"]["put"]
+    body = put["requestBody"]["content"]["application/json"]["schema"]
+    assert {"$ref": "#/components/schemas/TherapyTypesSection"} in body["oneOf"]
+    assert {"200", "201", "400", "401", "403", "404", "412", "413", "428"} <= set(put["responses"])
+    assert put["responses"]["412"]["content"]["application/problem+json"]
+    publish = spec["paths"]["/v1/admin/articles/{slug}/publish"]["post"]
+    assert {"200", "202", "409"} <= set(publish["responses"])

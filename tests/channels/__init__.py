@@ -1,0 +1,1 @@
+"""Tests of service/channels: the pure renders, digests, diff and signatures."""

@@ -1,0 +1,1 @@
+"""Tests of service/delivery: the static export."""

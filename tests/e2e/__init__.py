@@ -1,0 +1,1 @@
+"""End-to-end tests: real granian processes, real receivers, a real browser."""

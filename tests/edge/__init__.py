@@ -1,0 +1,1 @@
+"""Tests of service/edge: the ASGI layers in front of Litestar."""

@@ -1,0 +1,134 @@
+"""The layers in front of the app: rate limits, CORS, request ids, metrics and the access log."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import logging
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from seed.loader import publish_seed_variant
+from service.app import create_app
+from service.config import Settings
+from service.edge.logs import JsonFormatter
+from service.store.db import ContentDB
+from tests.conftest import ARTICLE, SLUG, Client
+
+
+def test_rate_limit_answers_429_with_retry_after(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, rate_limit_per_minute=3))
+    with TestClient(app) as client:
+        statuses = [client.get(ARTICLE).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        limited = client.get(ARTICLE)
+        assert limited.headers["content-type"] == "application/problem+json"
+        assert int(limited.headers["retry-after"]) >= 1
+        assert limited.json()["status"] == 429
+        assert client.get("/healthz").status_code == 200  # probes are never limited
+
+
+def test_rate_limit_counts_admin_and_public_separately(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, rate_limit_per_minute=2))
+    with TestClient(app) as client:
+        assert [client.get(ARTICLE).status_code for _ in range(3)] == [200, 200, 429]
+        assert client.get("/v1/admin/audit").status_code != 429
+
+
+def test_public_get_is_open_to_any_origin(client: Client) -> None:
+    response = client.get(ARTICLE, headers={"Origin": "https://clinic.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in response.headers["access-control-expose-headers"]
+    preflight = client.options(
+        ARTICLE,
+        headers={
+            "Origin": "https://clinic.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "If-None-Match" in preflight.headers["access-control-allow-headers"]
+    assert "POST" not in preflight.headers["access-control-allow-methods"]
+
+
+def _admin_preflight(client: Client, origin: str) -> dict[str, str]:
+    response = client.options(
+        "/v1/admin/articles",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    return dict(response.headers)
+
+
+def test_admin_routes_allow_only_configured_origins(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, admin_origins=("https://cms.example",)))
+    with TestClient(app) as client:
+        allowed = _admin_preflight(client, "https://cms.example")
+        assert allowed["access-control-allow-origin"] == "https://cms.example"
+        assert "Authorization" in allowed["access-control-allow-headers"]
+        refused = _admin_preflight(client, "https://evil.example")
+        assert "access-control-allow-origin" not in refused
+        actual = client.get("/v1/admin/audit", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in actual.headers
+
+
+def test_request_id_is_echoed_and_put_into_problems(client: Client) -> None:
+    response = client.get("/v1/articles/missing", headers={"X-Request-ID": "req-42"})
+    assert response.headers["x-request-id"] == "req-42"
+    assert response.json()["request_id"] == "req-42"
+    generated = client.get("/v1/articles/missing")
+    assert len(generated.headers["x-request-id"]) >= 16
+    assert client.get(ARTICLE, headers={"X-Request-ID": "bad id\n"}).headers["x-request-id"] != (
+        "bad id\n"
+    )
+
+
+def test_access_log_lines_are_json_with_request_id(client: Client) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("service.access")
+    logger.addHandler(handler)
+    try:
+        client.get(ARTICLE, headers={"X-Request-ID": "trace-7"})
+    finally:
+        logger.removeHandler(handler)
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    entry = next(e for e in entries if e["path"] == ARTICLE)
+    assert entry["request_id"] == "trace-7"
+    assert entry["status"] == 200 and entry["route"] == "/v1/articles/{slug}"
+    assert entry["duration_ms"] >= 0
+
+
+def test_metrics_count_requests_by_route_template_and_cache_hits(client: Client) -> None:
+    for _ in range(3):
+        client.get(ARTICLE)
+    client.get(f"{ARTICLE}/sections/safety")
+    text = client.get("/metrics").text
+    assert 'http_requests_total{method="GET",route="/v1/articles/{slug}",status="200"} 3.0' in text
+    assert 'route="/v1/articles/{slug}/sections/{key}"' in text
+    assert 'public_cache_lookups_total{result="hit"} 2.0' in text
+    assert 'content_publish_events_total{action="published"} 1.0' in text
+    assert SLUG not in text  # raw paths never become labels
+
+
+def test_metrics_show_the_webhook_queue(
+    app: Litestar, client: Client, admin_headers: dict[str, str]
+) -> None:
+    created = client.post(
+        "/v1/admin/webhooks",
+        json={"url": "http://127.0.0.1:9/never-listening", "events": ["article.published"]},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    publish_seed_variant(ContentDB(app.state["db"].path), intro_body="Queued.", actor="metrics")
+    text = client.get("/metrics").text
+    queued = [line for line in text.splitlines() if line.startswith("webhook_deliveries{")]
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in queued) == 1.0

@@ -1,0 +1,1 @@
+"""Tests of service/editorial: the workflow rules as plain functions."""

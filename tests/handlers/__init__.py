@@ -1,0 +1,1 @@
+"""Tests of service/handlers: tokens, roles and the guards on admin routes."""

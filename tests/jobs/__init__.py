@@ -1,0 +1,1 @@
+"""Tests of service/jobs: the webhook dispatcher and the scheduler."""

@@ -1,0 +1,1 @@
+"""Tests of schema/: the typed content model."""

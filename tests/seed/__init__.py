@@ -1,0 +1,1 @@
+"""Tests of seed/: the bundled article."""

@@ -1,0 +1,1 @@
+"""Tests of service/store: backups, restores and crash safety of the SQLite file."""

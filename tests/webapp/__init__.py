@@ -1,0 +1,1 @@
+"""Tests of service/webapp: the editors' app in process."""
