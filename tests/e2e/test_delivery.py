@@ -21,7 +21,9 @@ import httpx
 import pytest
 from httpx_sse import ServerSentEvent, connect_sse
 
-from tests.e2e.conftest import ROOT, cli_token, running_server
+from tests.commands import cli_token
+from tests.conftest import ROOT
+from tests.e2e.conftest import running_server
 
 SEED = "ketamine-therapy-for-anxiety"
 Headers = dict[str, str]
