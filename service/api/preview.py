@@ -16,7 +16,7 @@ from schema.article import Article
 from schema.sections import Section
 from service.api.channels import Config
 from service.api.openapi_docs import json_response, media_response, problem_responses
-from service.api.public import Db, Format, SectionsFilter, Slug
+from service.api.public import Db, Format, SectionsFilter, Slug, refuse_unknown_query
 from service.api.public import Key as SectionKey
 from service.delivery import preview
 from service.editorial.preview import check_preview_token
@@ -69,6 +69,7 @@ class PreviewController(Controller):
     ) -> Response[bytes]:
         """The draft; `revision` is the revision it was started from, the byline says if it
         is not yet reviewed."""
+        refuse_unknown_query(request)
         check_preview_token(db, request.headers.get("authorization"), slug)
         return _answer(preview.article_body(db, slug, format, sections))
 
@@ -89,6 +90,7 @@ class PreviewController(Controller):
         format: Format = "html",
     ) -> Response[bytes]:
         """One section of the draft."""
+        refuse_unknown_query(request)
         check_preview_token(db, request.headers.get("authorization"), slug)
         return _answer(preview.section_body(db, slug, key, format))
 
@@ -113,5 +115,6 @@ class PreviewController(Controller):
         sections: SectionsFilter = None,
     ) -> Response[bytes]:
         """The channel render of the draft, as the public render route will give it."""
+        refuse_unknown_query(request)
         check_preview_token(db, request.headers.get("authorization"), slug)
         return _answer(preview.render_body(db, slug, channel, sections, settings.public_base_url))

@@ -13,7 +13,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from service.api.channels import Config
 from service.api.openapi_docs import media_response, problem_responses
-from service.api.public import Db
+from service.api.public import Db, refuse_unknown_query
 from service.delivery.stream import Subscribers, change_events, start_position
 
 LastEventId = Annotated[
@@ -88,6 +88,7 @@ class StreamController(Controller):
     ) -> ServerSentEvent:
         """Resume with `Last-Event-ID` (browsers send it on reconnect); a bounded number of
         streams per client."""
+        refuse_unknown_query(request)
         after = start_position(db, last_event_id)
         client = request.client.host if request.client else "unknown"
         subscribers = subscribers_of(request.app.state, settings.stream_subscribers_per_client)
