@@ -60,7 +60,7 @@ CONFIG = SchemathesisConfig.from_str(
 expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 """
 )
-# The event stream never ends, so an in-process call would never return: tests/test_stream.py
+# The event stream never ends, so an in-process call would never return: tests/delivery/test_stream.py
 # and tests/e2e/test_delivery.py cover it.
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", APP, config=CONFIG).exclude(
     path="/v1/stream"
