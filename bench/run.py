@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.search import p99, search_latencies_ms  # noqa: E402
 from seed.data import load_seed_article  # noqa: E402
 from seed.loader import load_seed, publish_seed_variant  # noqa: E402
 from service.editorial.publishing import make_live  # noqa: E402
@@ -365,6 +366,7 @@ def main() -> None:
     large_server.stop()
     at_10 = loads[2]
     cdn = measure_through_varnish(large, work, 10_000, baseline["200"])
+    searches = search_latencies_ms(large)
 
     two = Server("service.asgi:app", server_env(small, workers=2), factory=True)
     two.wait_ready(ARTICLE)
@@ -372,7 +374,7 @@ def main() -> None:
     two.stop()
     starts = cold_starts(small)
 
-    report = render_report(loads, rss, starts, visible, published, at_10, at_10k, cdn)
+    report = render_report(loads, rss, starts, visible, published, at_10, at_10k, cdn, searches)
     print(report)
     (ROOT / "bench" / "results.md").write_text(report)
     shutil.rmtree(work, ignore_errors=True)
@@ -404,6 +406,7 @@ def render_report(
     at_10: Load,
     at_10k: Load,
     cdn: list[Load],
+    searches: list[float],
 ) -> str:
     """The figures as Markdown, with the machine and versions and the targets."""
     lines = [
@@ -439,6 +442,7 @@ def render_report(
             statistics.median(starts) < 1,
         ),
         ("reads error-free during publishes", loads[-2].errors == 0 if len(loads) > 1 else False),
+        (f"search p99 < 20 ms ({p99(searches):.2f} ms)", p99(searches) < 20),
     ]
     lines += [
         "",
@@ -448,6 +452,8 @@ def render_report(
         "- RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss),
         f"- Publish to visible on every worker (WORKERS=2, 10 consecutive requests): median "
         f"{statistics.median(visible) * 1000:.1f} ms, max {max(visible) * 1000:.1f} ms.",
+        f"- Search, two-word queries over 10,000 articles (in process, first page of 20): p99 "
+        f"{p99(searches):.2f} ms, median {statistics.median(searches):.2f} ms.",
         "",
         "## Targets",
         "",

@@ -13,10 +13,13 @@ from service.api.admin import admin_router
 from service.api.admin.webhooks import event_docs
 from service.api.channels import ChannelController
 from service.api.content_schema import ContentSchemaController
+from service.api.delivery import DeliveryController
 from service.api.health import HealthController
 from service.api.openapi_refine import refine_before_docs
+from service.api.preview import PreviewController
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
+from service.api.stream import StreamController
 from service.config import Settings
 from service.edge.layers import ContentApp, install_layers
 from service.edge.logs import configure_logging
@@ -58,6 +61,9 @@ def create_app(settings: Settings) -> Litestar:
             PublicController,
             ChannelController,
             ContentSchemaController,
+            DeliveryController,
+            PreviewController,
+            StreamController,
             HealthController,
             admin_router(),
             webapp_router(settings.content_db),

@@ -82,6 +82,10 @@ class Settings:
     # Tests only: a file holding an ISO-8601 instant the scheduler takes as "now" (when the file
     # is missing, the real clock), so a test can move time past a review's due date.
     scheduler_clock_file: Path | None = None
+    # Where the web app opens a draft on the real site: `{slug}` and `{token}` are filled in.
+    preview_url_template: str | None = None
+    stream_heartbeat_s: float = 15.0
+    stream_subscribers_per_client: int = 4
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +116,13 @@ class Settings:
             ),
             scheduler_clock_file=(
                 Path(env["SCHEDULER_CLOCK_FILE"]) if env.get("SCHEDULER_CLOCK_FILE") else None
+            ),
+            preview_url_template=env.get("PREVIEW_URL_TEMPLATE") or None,
+            stream_heartbeat_s=float(
+                _parse_int("STREAM_HEARTBEAT", env.get("STREAM_HEARTBEAT", "15"), 1)
+            ),
+            stream_subscribers_per_client=_parse_int(
+                "STREAM_SUBSCRIBERS_PER_CLIENT", env.get("STREAM_SUBSCRIBERS_PER_CLIENT", "4"), 1
             ),
             admin_origins=tuple(
                 origin.strip()

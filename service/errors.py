@@ -88,3 +88,11 @@ class PreconditionRequired(DomainError):
 
     status = 428
     title = "Precondition required"
+
+
+class TooManyRequests(DomainError):
+    """The client holds as many of a bounded resource (live streams) as it may."""
+
+    status = 429
+    title = "Too many requests"
+    headers = {"Retry-After": "5"}  # noqa: RUF012

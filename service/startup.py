@@ -10,6 +10,7 @@ import msgspec
 from schema.article import Article
 from seed.data import load_seed_article
 from seed.loader import load_seed
+from service.editorial.search_index import fill_search_index
 from service.store.db import ContentDB
 from service.store.migrations import migrate
 
@@ -20,6 +21,7 @@ def prepare_database(db: ContentDB) -> None:
     migrate(db)
     if was_missing:
         load_seed(db)
+    fill_search_index(db)
 
 
 def openapi_examples() -> dict[tuple[str, str], Any]:

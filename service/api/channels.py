@@ -12,6 +12,7 @@ from schema.api import NewsletterDigest
 from service.api.openapi_docs import json_response, media_response
 from service.api.public import (
     SKIP_COMPRESSION,
+    AsOf,
     Cache,
     Db,
     SectionsFilter,
@@ -110,12 +111,13 @@ class ChannelController(Controller):
         settings: Config,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """HTML to embed in a site: only allowlisted tags, no scripts but the JSON-LD."""
         return serve_prepared(
             request,
             cache,
-            lambda: reads.web_response(db, slug, sections, settings.public_base_url),
+            lambda: reads.web_response(db, slug, sections, settings.public_base_url, as_of),
         )
 
     @public_get(
@@ -136,12 +138,13 @@ class ChannelController(Controller):
         settings: Config,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """The HTML part of an email; links are absolute and "Read online" leads to the web."""
         return serve_prepared(
             request,
             cache,
-            lambda: reads.email_response(db, slug, sections, settings.public_base_url),
+            lambda: reads.email_response(db, slug, sections, settings.public_base_url, as_of),
         )
 
     @public_get(
@@ -162,9 +165,12 @@ class ChannelController(Controller):
         cache: Cache,
         slug: Slug,
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """The same facts as the web page, as text."""
-        return serve_prepared(request, cache, lambda: reads.text_response(db, slug, sections))
+        return serve_prepared(
+            request, cache, lambda: reads.text_response(db, slug, sections, as_of)
+        )
 
     @public_get(
         "/newsletter",

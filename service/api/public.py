@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, route
@@ -57,6 +58,15 @@ Since = Annotated[
         description="An opaque cursor from an earlier page's `next_cursor` (or an event's "
         "`cursor`); omit it to start from the first event.",
         max_length=200,
+    ),
+]
+AsOf = Annotated[
+    datetime | None,
+    QueryParameter(
+        name="as_of",
+        description="An ISO-8601 instant with its offset: answer what was live then (404 if "
+        "nothing was). Answers for settled past instants are `immutable`.",
+        examples=[Example(value="2026-03-01T12:00:00Z")],
     ),
 ]
 Db = NamedDependency[ContentDB]
@@ -168,10 +178,11 @@ class PublicController(Controller):
         slug: Slug,
         format: Format = "html",
         sections: SectionsFilter = None,
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """The whole live article, or only the sections named in `?sections=`."""
         return serve_prepared(
-            request, cache, lambda: reads.article_response(db, slug, format, sections)
+            request, cache, lambda: reads.article_response(db, slug, format, sections, as_of)
         )
 
     @public_get(
@@ -188,9 +199,12 @@ class PublicController(Controller):
         slug: Slug,
         key: Key,
         format: Format = "html",
+        as_of: AsOf = None,
     ) -> Response[bytes]:
         """A section's ETag changes only when that section (or the format) changes."""
-        return serve_prepared(request, cache, lambda: reads.section_response(db, slug, key, format))
+        return serve_prepared(
+            request, cache, lambda: reads.section_response(db, slug, key, format, as_of)
+        )
 
     @public_get(
         "/changes",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from threading import Lock
 
 import msgspec
@@ -24,6 +25,7 @@ from service.channels.render import (
     render_text,
     render_web,
 )
+from service.delivery.asof import article_as_of, cache_control_for
 from service.edge.prepared import FEED_CACHE_CONTROL, PreparedResponse, prepare_response
 from service.errors import FieldError, InvalidInput, NotFound
 from service.store import content, feed
@@ -65,8 +67,11 @@ class _RenderedArticles:
 _rendered = _RenderedArticles()
 
 
-def require_live_article(db: ContentDB, slug: str) -> Article:
-    """The live article, or ``NotFound`` (drafts and unpublished articles are never public)."""
+def require_live_article(db: ContentDB, slug: str, as_of: datetime | None = None) -> Article:
+    """The live article (or the one live at ``as_of``), else ``NotFound``: drafts and
+    unpublished articles are never public."""
+    if as_of is not None:
+        return article_as_of(db, slug, as_of)
     article = get_live(db, slug)
     if article is None:
         raise NotFound(f"No published article has the slug {slug!r}.")
@@ -115,23 +120,35 @@ def _surrogate_keys(slug: str, sections: Sequence[Section]) -> list[str]:
 
 
 def article_response(
-    db: ContentDB, slug: str, fmt: RichTextFormat, sections: str | None
+    db: ContentDB,
+    slug: str,
+    fmt: RichTextFormat,
+    sections: str | None,
+    as_of: datetime | None = None,
 ) -> PreparedResponse:
     """The live article as JSON, rich text in ``fmt``, optionally only some sections."""
     keys = parse_section_keys(sections)
-    article = select_sections(_rendered.get(require_live_article(db, slug), fmt), keys)
+    article = select_sections(_rendered.get(require_live_article(db, slug, as_of), fmt), keys)
     return prepare_response(
-        _encode(article), media_type=JSON, surrogate_keys=_surrogate_keys(slug, article.sections)
+        _encode(article),
+        media_type=JSON,
+        surrogate_keys=_surrogate_keys(slug, article.sections),
+        cache_control=cache_control_for(as_of),
     )
 
 
-def section_response(db: ContentDB, slug: str, key: str, fmt: RichTextFormat) -> PreparedResponse:
+def section_response(
+    db: ContentDB, slug: str, key: str, fmt: RichTextFormat, as_of: datetime | None = None
+) -> PreparedResponse:
     """One section of the live article; its bytes (and so its ETag) depend on it alone."""
-    article = _rendered.get(require_live_article(db, slug), fmt)
+    article = _rendered.get(require_live_article(db, slug, as_of), fmt)
     for section in article.sections:
         if section.key == key:
             return prepare_response(
-                _encode(section), media_type=JSON, surrogate_keys=_surrogate_keys(slug, [section])
+                _encode(section),
+                media_type=JSON,
+                surrogate_keys=_surrogate_keys(slug, [section]),
+                cache_control=cache_control_for(as_of),
             )
     raise NotFound(
         f"The article {slug!r} has no section {key!r}; "
@@ -179,37 +196,39 @@ def rendered_response(
     sections: str | None,
     media_type: str,
     render: Callable[[Article], str],
+    as_of: datetime | None = None,
 ) -> PreparedResponse:
     """A channel render (web, email, text) of the live article or some of its sections."""
-    article = select_sections(require_live_article(db, slug), parse_section_keys(sections))
+    article = select_sections(require_live_article(db, slug, as_of), parse_section_keys(sections))
     return prepare_response(
         without_controls(render(article)).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
+        cache_control=cache_control_for(as_of),
     )
 
 
-def web_response(db: ContentDB, slug: str, sections: str | None, base_url: str) -> PreparedResponse:
+def web_response(
+    db: ContentDB, slug: str, sections: str | None, base_url: str, as_of: datetime | None = None
+) -> PreparedResponse:
     """The sanitized web fragment with its JSON-LD."""
-    return rendered_response(db, slug, sections, HTML, lambda a: render_web(a, base_url=base_url))
+    render = lambda a: render_web(a, base_url=base_url)  # noqa: E731
+    return rendered_response(db, slug, sections, HTML, render, as_of)
 
 
 def email_response(
-    db: ContentDB, slug: str, sections: str | None, base_url: str
+    db: ContentDB, slug: str, sections: str | None, base_url: str, as_of: datetime | None = None
 ) -> PreparedResponse:
     """The complete email document, linking to the article's web page."""
-    return rendered_response(
-        db,
-        slug,
-        sections,
-        HTML,
-        lambda a: render_email(a, web_url=article_web_url(base_url, a.slug)),
-    )
+    render = lambda a: render_email(a, web_url=article_web_url(base_url, a.slug))  # noqa: E731
+    return rendered_response(db, slug, sections, HTML, render, as_of)
 
 
-def text_response(db: ContentDB, slug: str, sections: str | None) -> PreparedResponse:
+def text_response(
+    db: ContentDB, slug: str, sections: str | None, as_of: datetime | None = None
+) -> PreparedResponse:
     """The plain-text render."""
-    return rendered_response(db, slug, sections, TEXT, render_text)
+    return rendered_response(db, slug, sections, TEXT, render_text, as_of)
 
 
 def read_newsletter(

@@ -14,7 +14,12 @@ from service.edge.routes import cors_group
 _PUBLIC_PREFLIGHT = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD"),
-    (b"access-control-allow-headers", b"If-None-Match, Accept, Accept-Language"),
+    # Authorization for draft preview (a bearer token, never a cookie, so `*` is safe) and
+    # Last-Event-ID for resuming the event stream.
+    (
+        b"access-control-allow-headers",
+        b"If-None-Match, Accept, Accept-Language, Authorization, Last-Event-ID",
+    ),
     (b"access-control-max-age", b"86400"),
 ]
 _ADMIN_METHODS = b"GET, POST, PUT, PATCH, DELETE"

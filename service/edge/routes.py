@@ -33,6 +33,8 @@ ADMIN = Policy("admin", is_replayed=False, rate_group="admin", cors="admin")
 WEBAPP = Policy("webapp", is_replayed=False, rate_group="admin", cors="none")
 # Probes and scrapes are exempt from the rate limit: a limited probe restarts a healthy worker.
 PROBE = Policy("probe", is_replayed=False, rate_group=None, cors="public")
+# Drafts and the live stream: never replayed (per token, or endless), public CORS and bucket.
+PRIVATE_READ = Policy("private_read", is_replayed=False, rate_group="public", cors="public")
 # Every path no row covers (the OpenAPI docs, unknown paths).
 OTHER = Policy("other", is_replayed=False, rate_group="public", cors="public")
 
@@ -72,6 +74,13 @@ ROUTES: tuple[Route, ...] = (
     Route("/v1/newsletter", PUBLIC),
     Route("/v1/feed.atom", PUBLIC),
     Route("/v1/schema/content.json", PUBLIC),
+    Route("/v1/sitemap.xml", PUBLIC),
+    Route("/v1/search", PUBLIC),
+    Route("/v1/sync", PUBLIC),
+    Route("/v1/stream", PRIVATE_READ),
+    Route("/v1/preview/articles/{slug}", PRIVATE_READ),
+    Route("/v1/preview/articles/{slug}/sections/{key}", PRIVATE_READ),
+    Route("/v1/preview/articles/{slug}/render/{channel}", PRIVATE_READ),
     Route("/v1/admin", ADMIN, is_area=True),
     Route("/admin", WEBAPP, is_area=True),
     Route("/healthz", PROBE),

@@ -10,6 +10,7 @@ from schema.trust import CorrectionRequest
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
 from service.editorial.review import wrong_state
+from service.editorial.search_index import unindex
 from service.editorial.versions import (
     LockedDraft,
     check_if_match,
@@ -135,6 +136,7 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
             raise Conflict(f"The article {slug!r} is not published, so cannot be unpublished.")
         withdrawn = [section.key for section in content.get_live_sections(conn, article_id) or []]
         content.set_live_revision(conn, article_id, None, at)
+        unindex(conn, article_id)
         # The feed's `revision` is what is live after the event: nothing. The audit row keeps
         # the withdrawn revision's number.
         content.insert_event(

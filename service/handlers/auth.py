@@ -21,6 +21,8 @@ REVIEWERS: tuple[Role, ...] = ("reviewer",)
 READERS: tuple[Role, ...] = ("editor", "reviewer")
 ADMINS: tuple[Role, ...] = ()
 PRINCIPAL_KEY = "principal"
+# Preview routes take a preview token (POST /v1/admin/preview-tokens) in the same header.
+SECURITY_PREVIEW: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 def roles_of(route_handler: BaseRouteHandler) -> tuple[Role, ...]:

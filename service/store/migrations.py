@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
+from service.store.search import create_search_tables
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
 
@@ -221,6 +222,26 @@ def _create_trust_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) ->
     conn.execute("CREATE INDEX events_by_article ON events (article_id, action, revision)")
 
 
+def _create_search_index(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Filled by the publish transaction; a database that had live articles before is filled
+    # at start-up (service.startup), since the documents are a channel function of the content.
+    create_search_tables(conn)
+
+
+def _create_preview_tokens(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # Stored as hashes like API tokens; `article` NULL means every draft.
+    conn.execute(
+        "CREATE TABLE preview_tokens ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " token_hash TEXT NOT NULL UNIQUE,"
+        " article TEXT,"
+        " created_by TEXT NOT NULL,"
+        " created_at TEXT NOT NULL,"
+        " expires_at TEXT NOT NULL,"
+        " revoked_at TEXT)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
@@ -228,6 +249,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _drop_draft_state,
     _record_model_version,
     _create_trust_tables,
+    _create_search_index,
+    _create_preview_tokens,
 )
 
 

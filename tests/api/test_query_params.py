@@ -10,7 +10,7 @@ from litestar import Litestar
 
 from service.api.public import query_names
 from service.edge.replay import ResponseCache
-from tests.conftest import ARTICLE, Client
+from tests.conftest import ARTICLE, SLUG, Client
 
 # Every public read, with a query it does take (so the unknown one is the only fault).
 PUBLIC_READS = [
@@ -24,6 +24,14 @@ PUBLIC_READS = [
     ("/v1/newsletter", "limit=5"),
     ("/v1/feed.atom", ""),
     ("/v1/schema/content.json", ""),
+    ("/v1/sitemap.xml", ""),
+    ("/v1/search", "q=ketamine"),
+    ("/v1/sync", "limit=5"),
+    ("/v1/stream", ""),  # a valid query would open a stream that never ends
+    # Refused before the token is checked; a valid query needs a preview token.
+    (f"/v1/preview/articles/{SLUG}", ""),
+    (f"/v1/preview/articles/{SLUG}/sections/intro", ""),
+    (f"/v1/preview/articles/{SLUG}/render/web", ""),
 ]
 
 

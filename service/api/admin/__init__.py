@@ -10,6 +10,7 @@ from service.api.admin.body import StrictJSON, require_body
 from service.api.admin.common import SECURITY
 from service.api.admin.drafts import DraftController
 from service.api.admin.history import HistoryController
+from service.api.admin.preview_tokens import PreviewTokenController
 from service.api.admin.review import ReviewController
 from service.api.admin.trust import ReviewerController, ReviewQueueController
 from service.api.admin.webhooks import WebhookController
@@ -30,6 +31,7 @@ def admin_router() -> Router:
             WebhookController,
             ReviewerController,
             ReviewQueueController,
+            PreviewTokenController,
         ],
         guards=[require_role],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},

@@ -1,0 +1,58 @@
+"""The search figure for ``make bench``: p99 of two-word queries over a seeded database.
+
+Measured in process through the read model (``service.delivery.search.run_search``): over HTTP
+the edge would answer every repeat from its cache, so this is the cost of a first query.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.delivery.search import run_search  # noqa: E402
+from service.store.db import ContentDB  # noqa: E402
+from service.store.search import SearchFilters  # noqa: E402
+
+# Words of the seed article, so every query matches (copies of it: every article matches).
+QUERIES = (
+    "ketamine anxiety",
+    "infusion dose",
+    "nasal spray",
+    "side effects",
+    "treatment session",
+    "depression symptoms",
+    "medical supervision",
+    "therapy benefits",
+)
+ROUNDS = 40
+
+
+def search_latencies_ms(db_path: Path, rounds: int = ROUNDS) -> list[float]:
+    """Milliseconds per query, each of ``QUERIES`` ``rounds`` times, first page of 20."""
+    db = ContentDB(db_path)
+    try:
+        run_search(db, QUERIES[0], SearchFilters(), limit=20, offset=0)  # warm the page cache
+        timings = []
+        for _ in range(rounds):
+            for query in QUERIES:
+                started = time.perf_counter()
+                run_search(db, query, SearchFilters(), limit=20, offset=0)
+                timings.append((time.perf_counter() - started) * 1000)
+        return timings
+    finally:
+        db.close()
+
+
+def p99(timings: list[float]) -> float:
+    """The 99th percentile."""
+    return statistics.quantiles(timings, n=100)[98]
+
+
+if __name__ == "__main__":
+    found = search_latencies_ms(Path(sys.argv[1]))
+    print(f"search p99 {p99(found):.2f} ms, median {statistics.median(found):.2f} ms")
