@@ -25,6 +25,7 @@ from service.jobs.dispatcher import Dispatcher
 from service.jobs.scheduler import Scheduler
 from service.startup import openapi_examples, prepare_database
 from service.store.db import ContentDB
+from service.store.versions import PublicVersions
 from service.webapp import template_config, webapp_router
 
 API_DESCRIPTION = """\
@@ -50,7 +51,7 @@ def create_app(settings: Settings) -> Litestar:
     configure_logging(settings.log_level)
     db = ContentDB(settings.content_db)
     prepare_database(db)
-    cache = ResponseCache(db.generation)
+    cache = ResponseCache(PublicVersions(db))
     scheduler = Scheduler(db)
     dispatcher = Dispatcher(db, settings)
     app = ContentApp(

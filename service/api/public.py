@@ -62,10 +62,10 @@ def serve_prepared(
     request: Request[Any, Any, Any], cache: ResponseCache, build: Callable[[], PreparedResponse]
 ) -> Response[bytes]:
     """Build (on a miss), remember for the edge layer, and answer conditionally."""
-    generation = cache.generation
+    versions = cache.snapshot()
     prepared = build()
     key = cache_key(request.scope["path"], request.scope["query_string"])
-    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), generation)
+    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), versions)
     status, headers, body = prepared.answer(
         method=request.method,
         accept_encoding=request.headers.get("accept-encoding", ""),

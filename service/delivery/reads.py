@@ -120,7 +120,10 @@ def article_response(
     keys = parse_section_keys(sections)
     article = select_sections(_rendered.get(require_live_article(db, slug), fmt), keys)
     return prepare_response(
-        _encode(article), media_type=JSON, surrogate_keys=_surrogate_keys(slug, article.sections)
+        _encode(article),
+        media_type=JSON,
+        surrogate_keys=_surrogate_keys(slug, article.sections),
+        version_key=slug,
     )
 
 
@@ -130,7 +133,10 @@ def section_response(db: ContentDB, slug: str, key: str, fmt: RichTextFormat) ->
     for section in article.sections:
         if section.key == key:
             return prepare_response(
-                _encode(section), media_type=JSON, surrogate_keys=_surrogate_keys(slug, [section])
+                _encode(section),
+                media_type=JSON,
+                surrogate_keys=_surrogate_keys(slug, [section]),
+                version_key=slug,
             )
     raise NotFound(
         f"The article {slug!r} has no section {key!r}; "
@@ -185,6 +191,7 @@ def rendered_response(
         without_controls(render(article)).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
+        version_key=slug,
     )
 
 

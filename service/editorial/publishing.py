@@ -9,7 +9,7 @@ from schema.api import ChangeAction
 from schema.article import ArticleFields, Review
 from schema.sections import Section
 from service.channels.diff import changed_section_keys
-from service.store import content
+from service.store import content, versions
 from service.store.db import Connection
 
 
@@ -39,6 +39,7 @@ def make_live(
         restored_from=restored_from,
     )
     content.set_live_revision(conn, article_id, number, at)
+    versions.touch_article(conn, content.get_slug(conn, article_id))
     content.insert_event(
         conn, article_id, revision=number, action=action, sections_changed=changed, at=at
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
+from service.store.versions import create_versions_table
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
 
@@ -198,12 +199,17 @@ def _record_model_version(db: sqlite_utils.Database, conn: sqlite3.Connection) -
         conn.execute(f"ALTER TABLE {table} ADD COLUMN model_version INTEGER NOT NULL DEFAULT 1")
 
 
+def _create_article_versions(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    create_versions_table(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
     _create_webhook_tables,
     _drop_draft_state,
     _record_model_version,
+    _create_article_versions,
 )
 
 
