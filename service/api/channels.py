@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from litestar import Controller, Request, Response, route
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from schema.api import NewsletterDigest
-from service.api.openapi_docs import (
-    CONDITIONAL_GET_HEADERS,
-    json_response,
-    media_response,
-    not_modified,
-    problem_responses,
+from service.api.openapi_docs import json_response, media_response
+from service.api.public import (
+    SKIP_COMPRESSION,
+    Cache,
+    Db,
+    SectionsFilter,
+    Since,
+    Slug,
+    public_get,
+    serve_prepared,
 )
-from service.api.public import Cache, Db, SectionsFilter, Since, Slug, serve_prepared
 from service.config import Settings
 from service.delivery import reads
 
@@ -27,8 +30,7 @@ EventLimit = Annotated[
         ge=1, le=reads.MAX_PAGE, description="How many publish events the digest covers at most."
     ),
 ]
-_METHODS: list[Any] = ["GET", "HEAD"]
-_RENDER_ERRORS: Final = problem_responses(400, 404)
+_RENDER_ERRORS: Final = (400, 404)
 
 WEB_EXAMPLE: Final = (
     '<article><h1>Ketamine Therapy for Anxiety</h1><section id="therapy-types">'
@@ -85,24 +87,18 @@ class ChannelController(Controller):
 
     path = "/v1"
     tags = ["channels"]  # noqa: RUF012 - Litestar reads these class attributes
-    opt = {"skip_compression": True}  # noqa: RUF012 - prepared responses are compressed already
+    opt = SKIP_COMPRESSION
 
-    @route(
+    @public_get(
         "/articles/{slug:str}/render/web",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Render the live article as a web fragment",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: media_response(
-                "text/html",
-                "A sanitized `<article>` fragment with the dosing table, review byline and "
-                "disclaimer, followed by its schema.org `MedicalWebPage` JSON-LD.",
-                WEB_EXAMPLE,
-            ),
-            304: not_modified(),
-            **_RENDER_ERRORS,
-        },
+        ok=media_response(
+            "text/html",
+            "A sanitized `<article>` fragment with the dosing table, review byline and "
+            "disclaimer, followed by its schema.org `MedicalWebPage` JSON-LD.",
+            WEB_EXAMPLE,
+        ),
+        errors=_RENDER_ERRORS,
     )
     def render_web(
         self,
@@ -120,21 +116,15 @@ class ChannelController(Controller):
             lambda: reads.web_response(db, slug, sections, settings.public_base_url),
         )
 
-    @route(
+    @public_get(
         "/articles/{slug:str}/render/email",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Render the live article as an email",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: media_response(
-                "text/html",
-                "A complete HTML email document: table layout, inline styles only, no scripts.",
-                EMAIL_EXAMPLE,
-            ),
-            304: not_modified(),
-            **_RENDER_ERRORS,
-        },
+        ok=media_response(
+            "text/html",
+            "A complete HTML email document: table layout, inline styles only, no scripts.",
+            EMAIL_EXAMPLE,
+        ),
+        errors=_RENDER_ERRORS,
     )
     def render_email(
         self,
@@ -152,22 +142,16 @@ class ChannelController(Controller):
             lambda: reads.email_response(db, slug, sections, settings.public_base_url),
         )
 
-    @route(
+    @public_get(
         "/articles/{slug:str}/render/text",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Render the live article as plain text",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: media_response(
-                "text/plain",
-                "Plain text wrapped at 72 columns with an aligned dosing table, for email text "
-                "parts, SMS and voice.",
-                TEXT_EXAMPLE,
-            ),
-            304: not_modified(),
-            **_RENDER_ERRORS,
-        },
+        ok=media_response(
+            "text/plain",
+            "Plain text wrapped at 72 columns with an aligned dosing table, for email text "
+            "parts, SMS and voice.",
+            TEXT_EXAMPLE,
+        ),
+        errors=_RENDER_ERRORS,
     )
     def render_text(
         self,
@@ -180,23 +164,16 @@ class ChannelController(Controller):
         """The same facts as the web page, as text."""
         return serve_prepared(request, cache, lambda: reads.text_response(db, slug, sections))
 
-    @route(
+    @public_get(
         "/newsletter",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="A newsletter digest of what changed since a cursor",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(
-                NewsletterDigest,
-                "One item per changed article with a line saying what changed; `html` and "
-                "`text` hold only the changed sections. No changes give an empty digest "
-                "whose `next_cursor` is the cursor given.",
-                NEWSLETTER_EXAMPLE,
-            ),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(
+            NewsletterDigest,
+            "One item per changed article with a line saying what changed; `html` and `text` "
+            "hold only the changed sections. No changes give an empty digest whose "
+            "`next_cursor` is the cursor given.",
+            NEWSLETTER_EXAMPLE,
+        ),
     )
     def get_newsletter(
         self,
@@ -214,20 +191,15 @@ class ChannelController(Controller):
             lambda: reads.newsletter_response(db, since, limit, settings.public_base_url),
         )
 
-    @route(
+    @public_get(
         "/feed.atom",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Atom feed of publish events",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: media_response(
-                "application/atom+xml",
-                f"The newest {reads.FEED_ENTRIES} publish events, newest first.",
-                ATOM_EXAMPLE,
-            ),
-            304: not_modified(),
-        },
+        ok=media_response(
+            "application/atom+xml",
+            f"The newest {reads.FEED_ENTRIES} publish events, newest first.",
+            ATOM_EXAMPLE,
+        ),
+        errors=(),
     )
     def get_feed(
         self, request: Request[Any, Any, Any], db: Db, cache: Cache, settings: Config

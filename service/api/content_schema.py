@@ -9,7 +9,7 @@ from litestar.openapi import ResponseSpec
 
 from schema.export import content_json_schema_bytes
 from service.api.openapi_docs import CONDITIONAL_GET_HEADERS, not_modified
-from service.api.public import Cache, serve_prepared
+from service.api.public import SKIP_COMPRESSION, Cache, serve_prepared
 from service.edge.prepared import prepare_response
 
 _SCHEMA = prepare_response(
@@ -21,7 +21,7 @@ class ContentSchemaController(Controller):
     """``GET /v1/schema/content.json``."""
 
     tags = ["public"]  # noqa: RUF012
-    opt = {"skip_compression": True}  # noqa: RUF012
+    opt = SKIP_COMPRESSION
 
     @get(
         "/v1/schema/content.json",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, route
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import PathParameter, QueryParameter
 
@@ -56,6 +57,22 @@ Since = Annotated[
 Db = NamedDependency[ContentDB]
 Cache = NamedDependency[ResponseCache]
 _METHODS: list[Any] = ["GET", "HEAD"]
+# Prepared responses carry their own codings; Litestar must not compress them again.
+SKIP_COMPRESSION: dict[str, Any] = {"skip_compression": True}
+
+
+def public_get(
+    path: str, *, summary: str, ok: ResponseSpec, errors: tuple[int, ...] = (400,)
+) -> route:
+    """The route decorator of every public read: GET and HEAD, conditional, never in a thread."""
+    return route(
+        path,
+        http_method=_METHODS,
+        sync_to_thread=False,
+        summary=summary,
+        response_headers=CONDITIONAL_GET_HEADERS,
+        responses={200: ok, 304: not_modified(), **problem_responses(*errors)},
+    )
 
 
 def serve_prepared(
@@ -83,51 +100,35 @@ def serve_prepared(
     )
 
 
-_SKIP = {"skip_compression": True}
-
-
 class PublicController(Controller):
     """Published content for every channel: no auth, GET and HEAD, cacheable."""
 
     path = "/v1"
     tags = ["public"]  # noqa: RUF012 - Litestar reads these class attributes
-    opt = _SKIP
+    opt = SKIP_COMPRESSION
 
-    @route(
+    @public_get(
         "/articles",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="List published articles",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(ArticleList, "The published articles, most recently updated first."),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(ArticleList, "The published articles, most recently updated first."),
     )
     def list_articles(
         self,
         request: Request[Any, Any, Any],
         db: Db,
         cache: Cache,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
         offset: Offset = 0,
     ) -> Response[bytes]:
         """Published articles with their review record; drafts never appear."""
         return serve_prepared(request, cache, lambda: reads.list_response(db, limit, offset))
 
-    @route(
+    @public_get(
         "/articles/{slug:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Get the live revision of an article",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            # The example (the seed article) is added when the spec is first served.
-            200: json_response(Article, "The live revision with its sections in order."),
-            304: not_modified(),
-            **problem_responses(400, 404),
-        },
+        # The example (the seed article) is added when the spec is first served.
+        ok=json_response(Article, "The live revision with its sections in order."),
+        errors=(400, 404),
     )
     def get_article(
         self,
@@ -143,17 +144,11 @@ class PublicController(Controller):
             request, cache, lambda: reads.article_response(db, slug, format, sections)
         )
 
-    @route(
+    @public_get(
         "/articles/{slug:str}/sections/{key:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Get one section of the live revision",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(Section, "One typed section; `kind` tells its shape."),  # type: ignore[arg-type]
-            304: not_modified(),
-            **problem_responses(400, 404),
-        },
+        ok=json_response(Section, "One typed section; `kind` tells its shape."),  # type: ignore[arg-type]
+        errors=(400, 404),
     )
     def get_section(
         self,
@@ -167,17 +162,10 @@ class PublicController(Controller):
         """A section's ETag changes only when that section (or the format) changes."""
         return serve_prepared(request, cache, lambda: reads.section_response(db, slug, key, format))
 
-    @route(
+    @public_get(
         "/changes",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Publish events since a cursor",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(ChangePage, "Events after the cursor, oldest first."),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(ChangePage, "Events after the cursor, oldest first."),
     )
     def list_changes(
         self,
@@ -185,7 +173,7 @@ class PublicController(Controller):
         db: Db,
         cache: Cache,
         since: Since = None,
-        limit: Limit = 50,
+        limit: Limit = reads.DEFAULT_PAGE,
     ) -> Response[bytes]:
         """Publish, rollback and unpublish events with the section keys whose content changed."""
         return serve_prepared(request, cache, lambda: reads.changes_response(db, since, limit))

@@ -45,6 +45,21 @@ class ExportManifest(Model, frozen=True):
 Target = tuple[str, str, Callable[[], PreparedResponse]]
 
 
+def _list_targets(db: ContentDB, count: int) -> list[Target]:
+    """The article list in the API's default pages: ``/v1/articles``, then ``?offset=N``.
+
+    Pages of the default size, so each file is exactly the API's answer for its URL path.
+    """
+    return [
+        (
+            f"v1/articles.offset-{offset}.json" if offset else "v1/articles.json",
+            f"/v1/articles?offset={offset}" if offset else "/v1/articles",
+            partial(reads.list_response, db, reads.DEFAULT_PAGE, offset),
+        )
+        for offset in range(0, max(count, 1), reads.DEFAULT_PAGE)
+    ]
+
+
 def _targets(db: ContentDB, slug: str, keys: list[str], base_url: str) -> list[Target]:
     """(file, url path, builder) for every public view of one article."""
     root = f"v1/articles/{slug}"
@@ -109,9 +124,8 @@ def export_site(db: ContentDB, settings: Settings, directory: Path) -> ExportMan
 
     with db.read() as conn:
         summaries = content.list_live_articles(conn, limit=MAX_EXPORT_ARTICLES)
-        write(
-            "v1/articles.json", "/v1/articles", lambda: reads.list_response(db, reads.MAX_PAGE, 0)
-        )
+        for file, url_path, build in _list_targets(db, len(summaries)):
+            write(file, url_path, build)
         for summary in summaries:
             article = reads.require_live_article(db, summary.slug)
             keys = [section.key for section in article.sections]

@@ -36,6 +36,7 @@ TEXT = "text/plain; charset=utf-8"
 ATOM = "application/atom+xml"
 FEED_ENTRIES = 50
 MAX_PAGE = 100
+DEFAULT_PAGE = 50  # the page size of a list read without ?limit=
 _encode = msgspec.json.Encoder().encode
 
 

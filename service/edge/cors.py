@@ -6,8 +6,8 @@ import re
 
 from service.edge.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from service.edge.prepared import PUBLIC_CORS_HEADERS
+from service.edge.routes import cors_group
 
-ADMIN_PREFIX = "/v1/admin"
 _PUBLIC_PREFLIGHT = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD"),
@@ -55,15 +55,12 @@ class CORSLayer:
         self.admin_origins = frozenset(origin.encode() for origin in admin_origins)
         self.allowed = allowed
 
-    def _is_admin(self, scope: Scope) -> bool:
-        return str(scope["path"]).startswith(ADMIN_PREFIX)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         origin = _header(scope, b"origin")
-        admin = self._is_admin(scope)
+        admin = cors_group(str(scope["path"])) == "admin"
         if (
             scope["method"] == "OPTIONS"
             and origin is not None

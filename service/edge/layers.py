@@ -19,11 +19,10 @@ from service.edge.ratelimit import RateLimiter, RateLimitLayer
 from service.edge.replay import Edge, ResponseCache
 from service.edge.requestid import RequestIdLayer
 from service.edge.requeststats import RequestStats
+from service.edge.routes import REPLAYED_PREFIXES
 from service.store.db import ContentDB
 from service.store.replication import replication_lag
 from service.store.stats import content_counts
-
-PUBLIC_PREFIXES = ("/v1/articles", "/v1/changes", "/v1/newsletter", "/v1/feed", "/v1/schema")
 
 
 class ContentApp(Litestar):
@@ -64,4 +63,4 @@ def install_layers(
         (lambda: replication_lag(settings)) if settings.replication else None,
     )
     app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
-    app.edge = Edge(cache, PUBLIC_PREFIXES, stats, limiter)
+    app.edge = Edge(cache, REPLAYED_PREFIXES, stats, limiter)

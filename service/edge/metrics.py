@@ -7,7 +7,6 @@ from the database at scrape time, so they agree across workers.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -17,18 +16,9 @@ from prometheus_client.registry import Collector
 
 from service.edge.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from service.edge.requeststats import RequestStats
+from service.edge.routes import route_label
 
 access_log = logging.getLogger("service.access")
-_PUBLIC_TEMPLATES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), template)
-    for pattern, template in (
-        (r"^/v1/articles$", "/v1/articles"),
-        (r"^/v1/articles/[^/]+$", "/v1/articles/{slug}"),
-        (r"^/v1/articles/[^/]+/sections/[^/]+$", "/v1/articles/{slug}/sections/{key}"),
-        (r"^/v1/articles/[^/]+/render/[^/]+$", "/v1/articles/{slug}/render/{channel}"),
-        (r"^/v1/(changes|newsletter|feed\.atom)$", "/v1/{feed}"),
-    )
-)
 
 
 def route_template(scope: Scope) -> str:
@@ -36,11 +26,7 @@ def route_template(scope: Scope) -> str:
     template = scope.get("path_template")
     if template:
         return str(template)
-    path = str(scope.get("path", ""))
-    for pattern, public in _PUBLIC_TEMPLATES:
-        if pattern.match(path):
-            return public
-    return "unmatched"
+    return route_label(str(scope.get("path", "")))
 
 
 def log_access(scope: Scope, route: str, status: int, seconds: float) -> None:

@@ -14,10 +14,10 @@ import msgspec
 
 from schema.api import Problem
 from service.edge.asgi_types import ASGIApp, Receive, Scope, Send
+from service.edge.routes import rate_group
 
 _encode = msgspec.json.Encoder().encode
 MAX_TRACKED_CLIENTS = 50_000
-EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 @dataclass
@@ -35,9 +35,11 @@ class RateLimiter:
         self._buckets: dict[tuple[str, str], _Bucket] = {}
 
     def take(self, scope: Scope) -> float:
-        """Spend one token for this request; 0 when allowed, else seconds until one is due."""
-        path = str(scope.get("path", ""))
-        group = "admin" if path.startswith(("/v1/admin", "/admin")) else "public"
+        """Spend one token for this request; 0 when allowed (or exempt), else seconds until one is
+        due."""
+        group = rate_group(str(scope.get("path", "")))
+        if group is None:
+            return 0.0
         client = scope.get("client")
         key = (str(client[0]) if client else "unknown", group)
         now = time.monotonic()
@@ -91,11 +93,7 @@ class RateLimitLayer:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or str(scope.get("path", "")).startswith(EXEMPT_PATHS):
-            await self.app(scope, receive, send)
-            return
-        wait = self.limiter.take(scope)
-        if wait == 0.0:
+        if scope["type"] != "http" or (wait := self.limiter.take(scope)) == 0.0:
             await self.app(scope, receive, send)
             return
         request_id = str(scope.get("state", {}).get("request_id", ""))

@@ -1,9 +1,9 @@
 """The edge: hot public GETs answered from prepared responses, in front of everything else.
 
 Published content is immutable per revision, so a response built once can be replayed until the
-version of its article (or of the lists) changes. A hit costs two dict lookups and an 8-byte read
-of the shared marker; misses, other methods
-and other paths go on to the layers and the Litestar app, whose handlers fill the cache.
+version of its article (or of the lists) changes. A hit costs two dict lookups and a read of
+the mmap'd public marker; misses, other methods and other paths go on to the layers and the
+Litestar app, whose handlers fill the cache.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from schema.article import MAX_SECTIONS, ArticleFields, Draft
 from schema.references import DOSE_REFERENCES, section_literal_doses
 from schema.sections import Section
 from service.editorial.actor import Actor, record
+from service.editorial.rich_text import refuse_oversized, refuse_slow_rich_text
 from service.editorial.versions import (
     check_if_match,
     edited,
@@ -68,6 +69,7 @@ def refuse_literal_doses(sections: Sequence[Section], prefix: str) -> None:
 def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
     """A new, unpublished article whose content lives in its first draft."""
     refuse_literal_doses(body.sections, "$.sections[{index}]")
+    refuse_slow_rich_text(body.sections, "$.sections[{index}]")
     at = utc_now()
     with db.write() as conn:
         if content.get_article_id(conn, body.slug) is not None:
@@ -111,6 +113,7 @@ def _edit(
         check_if_match(locked.draft, if_match, required=True)
         changes, note = edit(locked.draft)
         new = edited(locked.draft, actor, at, **changes)
+        refuse_oversized((new.fields, new.sections))
         save_draft(conn, locked, new)
         record(
             conn,
@@ -134,6 +137,7 @@ def put_section(
             errors=(FieldError("$.key", f"must equal the path's key {key!r}"),),
         )
     refuse_literal_doses([section], "$")
+    refuse_slow_rich_text([section], "$")
     added = False
 
     def edit(draft: Draft) -> tuple[dict[str, Any], str]:

@@ -1,9 +1,9 @@
 """Scheduled publishing: a task in each worker that publishes approved drafts when they are due.
 
 On start it publishes everything overdue (the server may have been down at the due time), then
-polls twice a second. A poll costs an ``os.stat`` of the generation file unless the content
-changed or a known due time passed; only then does it ask SQLite. Several workers may race for
-the same draft: the publish transaction re-checks it, so exactly one of them publishes it.
+polls twice a second. A poll costs a read of the memory-mapped generation marker unless the
+content changed or a known due time passed; only then does it ask SQLite. Several workers may
+race for the same draft: the publish transaction re-checks it, so exactly one of them publishes it.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ were not saved. List buttons (add, remove, move) re-render the form without savi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Annotated, Any
 
 import msgspec
@@ -20,9 +21,9 @@ from schema.article import ArticleFields, Draft
 from schema.base import SectionKey
 from schema.sections import SECTION_TYPES, Section
 from service.channels.diff import diff_content
-from service.channels.render import markdown_to_html
 from service.editorial import drafts
 from service.editorial.actor import Actor
+from service.editorial.rich_text import preview_html
 from service.editorial.versions import draft_etag
 from service.errors import InvalidInput, NotFound, PreconditionFailed
 from service.handlers.auth import EDITORS
@@ -253,5 +254,13 @@ class PreviewController(Controller):
         form = await request.form()
         name = request.headers.get("hx-trigger-name") or "markdown"
         value = form.get(name)
-        html = markdown_to_html(value.replace("\r\n", "\n") if isinstance(value, str) else "")
+        markdown = value.replace("\r\n", "\n") if isinstance(value, str) else ""
+        try:
+            html = await preview_html(markdown)
+        except InvalidInput as refused:
+            return Response(
+                f'<p class="error" role="alert">{escape(refused.detail)}</p>',
+                media_type=MediaType.HTML,
+                status_code=200,  # shown in the preview pane, as HTMX only swaps a 2xx in
+            )
         return Response(html, media_type=MediaType.HTML)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from schema.article import ArticleFields, Draft, DraftState, Review, Reviewer
-from seed.loader import load_seed
 from service.store import drafts
 from service.store.codec import format_time
 from service.store.db import ContentDB
@@ -77,10 +76,11 @@ def test_upgrading_a_file_with_stored_draft_states_keeps_the_drafts(tmp_path: Pa
             with old.write() as conn:
                 migration(old.utils, conn)
                 conn.execute(f"PRAGMA user_version = {number}")
-        load_seed(old)
         with old.write() as conn:
-            conn.execute(
-                "INSERT INTO articles (slug, created_at, created_by) VALUES ('second', 't', 'e')"
+            # Rows as schema 3 held them (today's store functions write today's columns).
+            conn.executemany(
+                "INSERT INTO articles (slug, created_at, created_by) VALUES (?, 't', 'e')",
+                [(SLUG,), ("second",)],
             )
             conn.executemany(
                 "INSERT INTO drafts (article_id, version, state, base_revision, fields, sections, "

@@ -12,9 +12,10 @@ from service.api.admin.drafts import DraftController
 from service.api.admin.history import HistoryController
 from service.api.admin.review import ReviewController
 from service.api.admin.webhooks import WebhookController
+from service.edge.routes import ADMIN, area_prefix
 from service.handlers.auth import provide_actor, require_role
 
-ADMIN_PREFIX = "/v1/admin"
+ADMIN_PREFIX = area_prefix(ADMIN)
 
 
 def admin_router() -> Router:

@@ -28,7 +28,7 @@ class DraftController(Controller):
     @post(
         "/",
         opt={"roles": EDITORS},
-        sync_to_thread=False,
+        sync_to_thread=True,  # it times the render of rich text: off the event loop
         summary="Create an article as a draft",
         response_headers=[ETAG_HEADER, LOCATION_HEADER],
         responses=problems(400, 401, 403, 409, 413),
@@ -56,7 +56,7 @@ class DraftController(Controller):
     @put(
         "/{slug:str}/draft/sections/{key:str}",
         opt={"roles": EDITORS},
-        sync_to_thread=False,
+        sync_to_thread=True,  # it times the render of rich text: off the event loop
         summary="Replace or add one section of the draft",
         response_headers=[ETAG_HEADER],
         responses={**also(201, Draft, "The section was added."), **problems(*_WRITE_PROBLEMS)},
