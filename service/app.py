@@ -19,7 +19,7 @@ from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
 from service.config import Settings
 from service.edge.layers import ContentApp, install_layers
-from service.edge.logs import configure_logging
+from service.edge.logs import ACCESS_LOG, configure_logging
 from service.edge.replay import ResponseCache
 from service.jobs.dispatcher import Dispatcher
 from service.jobs.scheduler import Scheduler
@@ -48,7 +48,7 @@ BEARER_TOKEN = SecurityScheme(
 
 def create_app(settings: Settings) -> Litestar:
     """Build the app for these settings: database ready, routes, caches and layers wired."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, batch_seconds=settings.log_batch_ms / 1000)
     db = ContentDB(settings.content_db)
     prepare_database(db)
     cache = ResponseCache(PublicVersions(db))
@@ -84,7 +84,7 @@ def create_app(settings: Settings) -> Litestar:
         template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[scheduler.start, dispatcher.start],
-        on_shutdown=[scheduler.stop, dispatcher.stop, db.close],
+        on_shutdown=[scheduler.stop, dispatcher.stop, db.close, ACCESS_LOG.flush],
         before_request=refine_before_docs,
         debug=False,
     )

@@ -140,7 +140,7 @@ class Edge:
             wait = self.limiter.take(scope)
             if wait:
                 await self.limiter.refuse(scope, send, wait, request_id, echo_id=True)
-                self._record(scope, entry.route, 429, started)
+                self._record(scope, entry.route, 429, started, request_id)
                 return True
         status, headers, body = entry.prepared.answer_raw(
             method=method, accept_encoding=accept_encoding, if_none_match=if_none_match
@@ -153,10 +153,12 @@ class Edge:
             }
         )
         await send({"type": "http.response.body", "body": body})
-        self._record(scope, entry.route, status, started)
+        self._record(scope, entry.route, status, started, request_id)
         return True
 
-    def _record(self, scope: Scope, route: str, status: int, started: float) -> None:
+    def _record(
+        self, scope: Scope, route: str, status: int, started: float, request_id: bytes
+    ) -> None:
         elapsed = perf_counter() - started
         self.stats.record(scope["method"], route, status, elapsed)
-        log_access(scope, route, status, elapsed)
+        log_access(scope, route, status, elapsed, request_id.decode("latin-1"))
