@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import brotli
 
+from service.store.prepared import PreparedBody
 from service.store.versions import LISTS
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -191,5 +192,18 @@ def prepare_response(
         cache_control=cache_control,
         surrogate_keys=tuple(surrogate_keys),
         is_compressible=len(body) >= COMPRESS_MIN_BYTES,
+        version_key=version_key,
+    )
+
+
+def from_prepared_body(prepared: PreparedBody, *, version_key: str) -> PreparedResponse:
+    """A response from a body prepared and stored once per revision (its ETag stored with it)."""
+    return PreparedResponse(
+        body=prepared.body,
+        media_type=prepared.media_type,
+        etag=prepared.etag,
+        cache_control=CONTENT_CACHE_CONTROL,
+        surrogate_keys=prepared.surrogate_keys,
+        is_compressible=len(prepared.body) >= COMPRESS_MIN_BYTES,
         version_key=version_key,
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
+from service.store.prepared import create_prepared_table
 from service.store.versions import create_versions_table
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
@@ -203,6 +204,10 @@ def _create_article_versions(db: sqlite_utils.Database, conn: sqlite3.Connection
     create_versions_table(conn)
 
 
+def _create_prepared_bodies(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    create_prepared_table(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
@@ -210,6 +215,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _drop_draft_state,
     _record_model_version,
     _create_article_versions,
+    _create_prepared_bodies,
 )
 
 
