@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, route
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import PathParameter, QueryParameter
@@ -23,6 +25,7 @@ from service.api.openapi_docs import (
 from service.delivery import reads
 from service.edge.prepared import PreparedResponse
 from service.edge.replay import CachedEntry, ResponseCache, cache_key
+from service.errors import FieldError, InvalidInput
 from service.store.db import ContentDB
 
 Format = Annotated[
@@ -75,10 +78,35 @@ def public_get(
     )
 
 
+@functools.cache
+def query_names(handler: HTTPRouteHandler) -> frozenset[str]:
+    """The query parameters a handler declares, by the names clients send."""
+    return frozenset(
+        kwarg.query or kwarg.name or name
+        for name, field in handler.parsed_fn_signature.parameters.items()
+        if isinstance(kwarg := field.kwarg_definition, QueryParameter)
+    )
+
+
+def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
+    """A 400 naming query parameters the route does not take: each would otherwise be ignored
+    yet key a cache entry of its own (``?bust=1``, ``?bust=2``, ...)."""
+    known = query_names(request.route_handler)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(f"`{name}`" for name in sorted(known)) or "none"
+        raise InvalidInput(
+            f"Unknown query parameter(s): {', '.join(f'`{name}`' for name in unknown)}. "
+            f"This route takes: {takes}.",
+            errors=tuple(FieldError(name, "unknown query parameter") for name in unknown),
+        )
+
+
 def serve_prepared(
     request: Request[Any, Any, Any], cache: ResponseCache, build: Callable[[], PreparedResponse]
 ) -> Response[bytes]:
-    """Build (on a miss), remember for the edge layer, and answer conditionally."""
+    """Check the query, build (on a miss), remember for the edge layer, answer conditionally."""
+    refuse_unknown_query(request)
     versions = cache.snapshot()
     prepared = build()
     key = cache_key(request.scope["path"], request.scope["query_string"])

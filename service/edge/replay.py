@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from threading import Lock
 from time import perf_counter
+from urllib.parse import parse_qsl, urlencode
 
 from service.edge.asgi_types import Scope, Send
 from service.edge.metrics import log_access
@@ -92,8 +93,12 @@ class ResponseCache:
 
 
 def cache_key(path: str, query_string: bytes) -> CacheKey:
-    """The identity of a public GET: its path and its raw query string."""
-    return (path, query_string)
+    """The identity of a public GET: its path and its query in one canonical form (parameters
+    sorted, escapes normalised), so ``?b=1&a=2`` and ``?a=2&b=1`` share one entry."""
+    if not query_string:
+        return (path, b"")  # the common case costs nothing
+    pairs = sorted(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+    return (path, urlencode(pairs).encode("latin-1"))
 
 
 class Edge:
@@ -123,7 +128,7 @@ class Edge:
         path = scope["path"]
         if not path.startswith(self.prefixes):
             return False
-        entry = self.cache.get((path, scope["query_string"]))
+        entry = self.cache.get(cache_key(path, scope["query_string"]))
         if entry is None:
             return False
         started = perf_counter()
