@@ -9,6 +9,7 @@ import msgspec
 import pytest
 
 from schema.article import Article
+from schema.text import without_controls
 from service.channels import RENDERER_VERSION
 from service.channels.render import render_email, render_rich_text, render_text, render_web
 from service.channels.render.facts import article_web_url
@@ -25,13 +26,13 @@ _encode = msgspec.json.Encoder().encode
 
 def fresh(render: Callable[[Article], str]) -> Callable[[Article], bytes]:
     """A channel render as served: control characters dropped, UTF-8."""
-    return lambda article: reads.without_controls(render(article)).encode()
+    return lambda article: without_controls(render(article)).encode()
 
 
 VARIANTS: list[tuple[str, Callable[[ContentDB], object], Callable[[Article], bytes]]] = [
     (
         prepared.article_variant(fmt),
-        lambda db, fmt=fmt: reads.article_response(db, SLUG, fmt, None),  # type: ignore[misc]
+        lambda db, fmt=fmt: reads.article_response(db, SLUG, fmt, None),
         lambda article, fmt=fmt: _encode(render_rich_text(article, fmt)),  # type: ignore[misc]
     )
     for fmt in ("html", "markdown", "text")
@@ -107,9 +108,12 @@ def test_a_renderer_version_change_rebuilds_prepared_data(
         )
     assert reads.web_response(seeded_db, SLUG, None, BASE).body == b"old"
     monkeypatch.setattr(reads, "RENDERER_VERSION", RENDERER_VERSION + 1)
-    monkeypatch.setattr("service.startup.RENDERER_VERSION", RENDERER_VERSION + 1)
-    prepare_database(seeded_db)  # a start-up with the new renderer deletes the old bodies
-    assert stored(seeded_db, variant) is None
+    # The new renderer never reads the old body, even before a start-up deletes it.
     rebuilt = reads.web_response(seeded_db, SLUG, None, BASE)
     assert rebuilt.body == good and rebuilt.etag != '"old"'
+    assert stored(seeded_db, variant, RENDERER_VERSION + 1) == good
+    assert stored(seeded_db, variant, RENDERER_VERSION) == b"old"
+    monkeypatch.setattr("service.startup.RENDERER_VERSION", RENDERER_VERSION + 1)
+    prepare_database(seeded_db)  # a start-up with the new renderer deletes the old bodies
+    assert stored(seeded_db, variant, RENDERER_VERSION) is None
     assert stored(seeded_db, variant, RENDERER_VERSION + 1) == good
