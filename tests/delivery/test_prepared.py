@@ -33,7 +33,7 @@ VARIANTS: list[tuple[str, Callable[[ContentDB], object], Callable[[Article], byt
     (
         prepared.article_variant(fmt),
         lambda db, fmt=fmt: reads.article_response(db, SLUG, fmt, None),
-        lambda article, fmt=fmt: _encode(render_rich_text(article, fmt)),  # type: ignore[misc]
+        lambda article, fmt=fmt: _encode(render_rich_text(article, fmt)),
     )
     for fmt in ("html", "markdown", "text")
 ] + [
