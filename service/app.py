@@ -17,6 +17,7 @@ from service.api.health import HealthController
 from service.api.openapi_refine import refine_before_docs
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
+from service.channels import RENDERER_VERSION
 from service.config import Settings
 from service.edge.layers import ContentApp, install_layers
 from service.edge.logs import ACCESS_LOG, configure_logging
@@ -91,5 +92,5 @@ def create_app(settings: Settings) -> Litestar:
     app.state.update(
         {"db": db, "cache": cache, "settings": settings, "openapi_examples": openapi_examples}
     )
-    install_layers(app, db=db, cache=cache, settings=settings)
+    install_layers(app, db=db, cache=cache, settings=settings, renderer=RENDERER_VERSION)
     return app

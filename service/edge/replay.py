@@ -9,6 +9,7 @@ Litestar app, whose handlers fill the cache.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from threading import Lock
 from time import perf_counter
@@ -114,11 +115,13 @@ class Edge:
         prefixes: tuple[str, ...],
         stats: RequestStats,
         limiter: RateLimiter | None,
+        load: Callable[[str, bytes], CachedEntry | None] | None = None,
     ) -> None:
         self.cache = cache
         self.prefixes = prefixes
         self.stats = stats
         self.limiter = limiter
+        self.load = load  # a miss's second chance: a body stored per revision (edge.misses)
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request from the cache; False when it must go to the app."""
@@ -128,10 +131,14 @@ class Edge:
         path = scope["path"]
         if not path.startswith(self.prefixes):
             return False
+        started = perf_counter()
         entry = self.cache.get(cache_key(path, scope["query_string"]))
         if entry is None:
-            return False
-        started = perf_counter()
+            if self.load is None:
+                return False
+            entry = self.load(path, scope["query_string"])
+            if entry is None:
+                return False
         accept_encoding = if_none_match = given_id = None
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
