@@ -16,6 +16,7 @@ from litestar import Litestar, Request
 from litestar._openapi.plugin import OpenAPIPlugin
 
 from schema.base import Model
+from service.api.openapi_valid import make_valid
 
 REF_TEMPLATE = "#/components/schemas/{name}"
 # (path, method) -> the example body of its 200 JSON response.
@@ -50,6 +51,7 @@ def refine_openapi(app: Litestar) -> dict[str, Any]:
     _close_objects(generated, types)
     components.update(generated)
     _add_examples(spec, app.state.get("openapi_examples"))
+    make_valid(spec)
     return spec
 
 

@@ -40,7 +40,9 @@ SectionsFilter = Annotated[
     QueryParameter(
         name="sections",
         description="Comma-separated section keys to keep, e.g. `intro,therapy-types`. "
-        "Unknown keys are a 400.",
+        "Keys the article does not have are a 400 (the pattern cannot know them).",
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:,[a-z0-9]+(?:-[a-z0-9]+)*)*$",
+        max_length=2_000,
         examples=[Example(value="therapy-types,safety")],
     ),
 ]
