@@ -172,4 +172,14 @@ def scale_report(default: Load, found: dict[str, Any]) -> list[str]:
         (f"hot GET while drafts are saved >= 0.7x ({ratio(during):.2f}x)", ratio(during) >= 0.7),
     ]
     lines += [f"- [{'x' if ok else ' '}] {name}" for name, ok in checks]
-    return lines
+    return [*lines, "", *SCALE_NOTES]
+
+
+SCALE_NOTES = [
+    "- Default settings: LOG_LEVEL=info (the access log, batched, to /dev/null); RATE_LIMIT off",
+    "  as in every case (wrk is one client: the default 600 a minute would answer 429).",
+    "- Random reads: every article's JSON and web body is prepared before the run, as first",
+    "  reads would; the server starts with an empty in-memory cache of 4,096 responses, so most",
+    "  requests are misses the edge answers with one indexed SQLite read.",
+    "- Draft saves: a section of another article's draft every 200 ms, in the bench process.",
+]
