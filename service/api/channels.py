@@ -89,6 +89,8 @@ class ChannelController(Controller):
     tags = ["channels"]  # noqa: RUF012 - Litestar reads these class attributes
     opt = SKIP_COMPRESSION
 
+    # The render handlers look alike and stay apart: each is its own documented operation
+    # (summary, media type, example), and Litestar reads each one's signature for its parameters.
     @public_get(
         "/articles/{slug:str}/render/web",
         summary="Render the live article as a web fragment",

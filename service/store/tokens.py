@@ -33,22 +33,25 @@ def insert_token(
     return int(cursor.lastrowid or 0)
 
 
-def find_token(conn: sqlite3.Connection, token_hash: str) -> TokenRecord | None:
-    """The token with this hash (revoked or not), or None."""
-    row = conn.execute(
-        "SELECT id, name, role, token_hash, revoked_at FROM tokens WHERE token_hash = ?",
-        (token_hash,),
-    ).fetchone()
+_RECORD = "SELECT id, name, role, token_hash, revoked_at FROM tokens "
+
+
+def _record(row: tuple[object, ...] | None) -> TokenRecord | None:
     if row is None:
         return None
     token_id, name, role, stored_hash, revoked_at = row
     return TokenRecord(
-        id=int(token_id),
+        id=int(str(token_id)),
         name=str(name),
         role=cast(Role, role),
         token_hash=str(stored_hash),
         is_revoked=revoked_at is not None,
     )
+
+
+def find_token(conn: sqlite3.Connection, token_hash: str) -> TokenRecord | None:
+    """The token with this hash (revoked or not), or None."""
+    return _record(conn.execute(_RECORD + "WHERE token_hash = ?", (token_hash,)).fetchone())
 
 
 def list_tokens(conn: sqlite3.Connection, *, include_revoked: bool) -> list[TokenInfo]:
@@ -81,16 +84,4 @@ def revoke_tokens(conn: sqlite3.Connection, *, name: str, role: Role | None, at:
 
 def get_token(conn: sqlite3.Connection, token_id: int) -> TokenRecord | None:
     """The token with this id (revoked or not), or None: web sessions re-check it per request."""
-    row = conn.execute(
-        "SELECT id, name, role, token_hash, revoked_at FROM tokens WHERE id = ?", (token_id,)
-    ).fetchone()
-    if row is None:
-        return None
-    token_id, name, role, stored_hash, revoked_at = row
-    return TokenRecord(
-        id=int(token_id),
-        name=str(name),
-        role=cast(Role, role),
-        token_hash=str(stored_hash),
-        is_revoked=revoked_at is not None,
-    )
+    return _record(conn.execute(_RECORD + "WHERE id = ?", (token_id,)).fetchone())

@@ -29,18 +29,24 @@ MAX_EXAMPLES = 12
 # draft's current version (428 without, 412 when stale), ranges need `min <= max`, a section
 # PUT's body `key` must equal its path's, `section_order` must list the draft's own keys.
 # A webhook URL is accepted for where its host resolves (a public address), which DNS decides.
+# `?sections=` keys fit their pattern but must be keys the article has.
 # Every other check runs on these operations too, and every check runs on all the others.
 ROLES: tuple[Role, ...] = ("editor", "reviewer", "admin")
 OPAQUE_CURSORS = {"GET /v1/changes", "HEAD /v1/changes", "GET /v1/newsletter"}
 OPAQUE_CURSORS |= {"HEAD /v1/newsletter", "GET /v1/admin/audit"}
 WEBHOOK_URL_WRITES = {"POST /v1/admin/webhooks", "PATCH /v1/admin/webhooks/{webhook_id}"}
+SECTION_FILTERS = {
+    f"{method} /v1/articles/{{slug}}{tail}"
+    for method in ("GET", "HEAD")
+    for tail in ("", "/render/web", "/render/email", "/render/text")
+}
 
 
 def refuses_valid_data_by_rule(method: str, path: str) -> bool:
     """Whether positive-data acceptance cannot hold for this operation (see above)."""
     operation = f"{method} {path}"
     is_admin_write = path.startswith("/v1/admin/articles") and method not in ("GET", "HEAD")
-    return operation in OPAQUE_CURSORS | WEBHOOK_URL_WRITES or is_admin_write
+    return operation in OPAQUE_CURSORS | WEBHOOK_URL_WRITES | SECTION_FILTERS or is_admin_write
 
 
 _WORKDIR = Path(tempfile.mkdtemp(prefix="fuzz-"))
