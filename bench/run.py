@@ -325,6 +325,8 @@ def measure_reads_while_publishing(db_path: Path, base: str) -> tuple[Load, int]
 
 def main() -> None:
     """Run every case and report."""
+    from bench.scale import default_settings_case, scale_cases, scale_report
+
     ensure_wrk()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     small = seeded_database(work / "small.db", 10)
@@ -367,6 +369,8 @@ def main() -> None:
     at_10 = loads[2]
     cdn = measure_through_varnish(large, work, 10_000, baseline["200"])
     searches = search_latencies_ms(large)
+    default = default_settings_case(small, baseline["200"])
+    at_scale = scale_cases(large, work, 10_000, baseline["200"])
 
     two = Server("service.asgi:app", server_env(small, workers=2), factory=True)
     two.wait_ready(ARTICLE)
@@ -375,6 +379,7 @@ def main() -> None:
     starts = cold_starts(small)
 
     report = render_report(loads, rss, starts, visible, published, at_10, at_10k, cdn, searches)
+    report += "\n".join(scale_report(default, at_scale)) + "\n"
     print(report)
     (ROOT / "bench" / "results.md").write_text(report)
     shutil.rmtree(work, ignore_errors=True)

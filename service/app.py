@@ -20,14 +20,16 @@ from service.api.preview import PreviewController
 from service.api.problems import EXCEPTION_HANDLERS
 from service.api.public import PublicController
 from service.api.stream import StreamController
+from service.channels import RENDERER_VERSION
 from service.config import Settings
 from service.edge.layers import ContentApp, install_layers
-from service.edge.logs import configure_logging
+from service.edge.logs import ACCESS_LOG, configure_logging
 from service.edge.replay import ResponseCache
 from service.jobs.dispatcher import Dispatcher
 from service.jobs.scheduler import Scheduler
 from service.startup import openapi_examples, prepare_database
 from service.store.db import ContentDB
+from service.store.versions import PublicVersions
 from service.webapp import template_config, webapp_router
 
 API_DESCRIPTION = """\
@@ -50,10 +52,10 @@ BEARER_TOKEN = SecurityScheme(
 
 def create_app(settings: Settings) -> Litestar:
     """Build the app for these settings: database ready, routes, caches and layers wired."""
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, batch_seconds=settings.log_batch_ms / 1000)
     db = ContentDB(settings.content_db)
     prepare_database(db)
-    cache = ResponseCache(db.generation)
+    cache = ResponseCache(PublicVersions(db))
     scheduler = Scheduler(db, clock_file=settings.scheduler_clock_file)
     dispatcher = Dispatcher(db, settings)
     app = ContentApp(
@@ -89,12 +91,12 @@ def create_app(settings: Settings) -> Litestar:
         template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
         on_startup=[scheduler.start, dispatcher.start],
-        on_shutdown=[scheduler.stop, dispatcher.stop, db.close],
+        on_shutdown=[scheduler.stop, dispatcher.stop, db.close, ACCESS_LOG.flush],
         before_request=refine_before_docs,
         debug=False,
     )
     app.state.update(
         {"db": db, "cache": cache, "settings": settings, "openapi_examples": openapi_examples}
     )
-    install_layers(app, db=db, cache=cache, settings=settings)
+    install_layers(app, db=db, cache=cache, settings=settings, renderer=RENDERER_VERSION)
     return app

@@ -74,6 +74,8 @@ class Settings:
     admin_origins: tuple[str, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1024 * 1024
     log_level: str = "info"
+    # How long access-log lines gather before one write (they are flushed on shutdown too).
+    log_batch_ms: int = 5
     # Litestream: on when the server runs under it (`python -m service replicate`, which sets
     # REPLICATION=true for its child); a path or file:// URL is a directory replica, else s3://.
     replication: bool = False
@@ -109,6 +111,7 @@ class Settings:
             ),
             public_base_url=env.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
             log_level=_parse_log_level(env.get("LOG_LEVEL", "info")),
+            log_batch_ms=_parse_int("LOG_BATCH_MS", env.get("LOG_BATCH_MS", "5"), 1),
             replication=_parse_bool("REPLICATION", env.get("REPLICATION", "false")),
             replica_url=env.get("REPLICA_URL", "data/replica"),
             replication_lag_limit_s=float(

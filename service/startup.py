@@ -10,15 +10,18 @@ import msgspec
 from schema.article import Article
 from seed.data import load_seed_article
 from seed.loader import load_seed
+from service.channels import RENDERER_VERSION
 from service.editorial.search_index import fill_search_index
 from service.store.db import ContentDB
 from service.store.migrations import migrate
+from service.store.prepared import drop_other_renderers
 
 
 def prepare_database(db: ContentDB) -> None:
     """Create and migrate the database; seed it when the file did not exist before."""
     was_missing = not db.path.exists()
     migrate(db)
+    drop_other_renderers(db, RENDERER_VERSION)
     if was_missing:
         load_seed(db)
     fill_search_index(db)

@@ -119,10 +119,10 @@ def serve_prepared(
 ) -> Response[bytes]:
     """Check the query, build (on a miss), remember for the edge layer, answer conditionally."""
     refuse_unknown_query(request)
-    generation = cache.generation
+    versions = cache.snapshot()
     prepared = build()
     key = cache_key(request.scope["path"], request.scope["query_string"])
-    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), generation)
+    cache.put(key, CachedEntry(prepared, request.scope["path_template"]), versions)
     status, headers, body = prepared.answer(
         method=request.method,
         accept_encoding=request.headers.get("accept-encoding", ""),

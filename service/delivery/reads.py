@@ -6,10 +6,8 @@ replays them for later requests, so this code runs only on cache misses.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from threading import Lock
 
 import msgspec
 
@@ -17,6 +15,7 @@ from schema.api import ArticleList, ChangePage, NewsletterDigest, RichTextFormat
 from schema.article import Article
 from schema.sections import Section
 from schema.text import without_controls
+from service.channels import RENDERER_VERSION
 from service.channels.digest import build_atom_feed, build_digest
 from service.channels.render import (
     article_web_url,
@@ -26,11 +25,18 @@ from service.channels.render import (
     render_web,
 )
 from service.delivery.asof import article_as_of, cache_control_for
-from service.edge.prepared import FEED_CACHE_CONTROL, PreparedResponse, prepare_response
+from service.edge.prepared import (
+    FEED_CACHE_CONTROL,
+    PreparedResponse,
+    from_prepared_body,
+    prepare_response,
+    strong_etag,
+)
 from service.errors import FieldError, InvalidInput, NotFound
-from service.store import content, feed
+from service.store import content, feed, prepared
 from service.store.codec import decode_cursor, encode_cursor
 from service.store.db import ContentDB
+from service.store.prepared import PreparedBody
 
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
@@ -40,31 +46,7 @@ FEED_ENTRIES = 50
 MAX_PAGE = 100
 DEFAULT_PAGE = 50  # the page size of a list read without ?limit=
 _encode = msgspec.json.Encoder().encode
-
-
-class _RenderedArticles:
-    """Live articles with rich text rendered, per (slug, revision, format): immutable, so shared."""
-
-    def __init__(self, max_entries: int = 256) -> None:
-        self._entries: OrderedDict[tuple[str, int, str, str], Article] = OrderedDict()
-        self._max_entries = max_entries
-        self._lock = Lock()
-
-    def get(self, article: Article, fmt: RichTextFormat) -> Article:
-        # updated_at too: a restored backup (or another test database) may reuse a revision number.
-        key = (article.slug, article.revision, article.updated_at.isoformat(), fmt)
-        with self._lock:
-            found = self._entries.get(key)
-        if found is None:
-            found = render_rich_text(article, fmt)
-            with self._lock:
-                self._entries[key] = found
-                while len(self._entries) > self._max_entries:
-                    self._entries.popitem(last=False)
-        return found
-
-
-_rendered = _RenderedArticles()
+_decode_article = msgspec.json.Decoder(Article).decode
 
 
 def require_live_article(db: ContentDB, slug: str, as_of: datetime | None = None) -> Article:
@@ -126,14 +108,23 @@ def article_response(
     sections: str | None,
     as_of: datetime | None = None,
 ) -> PreparedResponse:
-    """The live article as JSON, rich text in ``fmt``, optionally only some sections."""
+    """The live article (or the one live at ``as_of``) as JSON, rich text in ``fmt``, optionally
+    only some sections; the live whole article is prepared once per revision."""
     keys = parse_section_keys(sections)
-    article = select_sections(_rendered.get(require_live_article(db, slug, as_of), fmt), keys)
+    if as_of is not None:
+        article = render_rich_text(require_live_article(db, slug, as_of), fmt)
+    else:
+        whole = _whole_article(db, slug, fmt)
+        if keys is None:
+            return whole
+        article = _decode_article(whole.body)
+    article = select_sections(article, keys)
     return prepare_response(
         _encode(article),
         media_type=JSON,
         surrogate_keys=_surrogate_keys(slug, article.sections),
         cache_control=cache_control_for(as_of),
+        version_key=slug,
     )
 
 
@@ -141,7 +132,10 @@ def section_response(
     db: ContentDB, slug: str, key: str, fmt: RichTextFormat, as_of: datetime | None = None
 ) -> PreparedResponse:
     """One section of the live article; its bytes (and so its ETag) depend on it alone."""
-    article = _rendered.get(require_live_article(db, slug, as_of), fmt)
+    if as_of is not None:
+        article = render_rich_text(require_live_article(db, slug, as_of), fmt)
+    else:
+        article = _decode_article(_whole_article(db, slug, fmt).body)
     for section in article.sections:
         if section.key == key:
             return prepare_response(
@@ -149,11 +143,47 @@ def section_response(
                 media_type=JSON,
                 surrogate_keys=_surrogate_keys(slug, [section]),
                 cache_control=cache_control_for(as_of),
+                version_key=slug,
             )
     raise NotFound(
         f"The article {slug!r} has no section {key!r}; "
         f"its sections are: {', '.join(s.key for s in article.sections)}."
     )
+
+
+def _whole_article(db: ContentDB, slug: str, fmt: RichTextFormat) -> PreparedResponse:
+    def build(article: Article) -> PreparedBody:
+        return _body(
+            _encode(render_rich_text(article, fmt)), JSON, _surrogate_keys(slug, article.sections)
+        )
+
+    return prepared_live(db, slug, prepared.article_variant(fmt), build)
+
+
+def _body(body: bytes, media_type: str, surrogate_keys: Sequence[str]) -> PreparedBody:
+    return PreparedBody(body, media_type, strong_etag(body), tuple(surrogate_keys))
+
+
+def prepared_live(
+    db: ContentDB, slug: str, variant: str, build: Callable[[Article], PreparedBody]
+) -> PreparedResponse:
+    """The live article's body in one variant: read from the store, or built once and kept.
+
+    The live revision and (on a first read) the article are read in one snapshot, so a body is
+    always stored under the revision it was made from.
+    """
+    with db.read() as conn:
+        live = prepared.get_live_body(conn, slug, variant, RENDERER_VERSION)
+        if live is None:
+            raise NotFound(f"No published article has the slug {slug!r}.")
+        article = None if live.prepared is not None else content.get_live_article(conn, slug)
+    made = live.prepared
+    if made is None:
+        if article is None:  # unpublished between the two reads of one snapshot: cannot be
+            raise NotFound(f"No published article has the slug {slug!r}.")
+        made = build(article)
+        prepared.store_body(db, live, variant, RENDERER_VERSION, made)
+    return from_prepared_body(made, version_key=slug)
 
 
 def list_response(db: ContentDB, limit: int, offset: int) -> PreparedResponse:
@@ -196,15 +226,26 @@ def rendered_response(
     sections: str | None,
     media_type: str,
     render: Callable[[Article], str],
+    variant: str,
     as_of: datetime | None = None,
 ) -> PreparedResponse:
-    """A channel render (web, email, text) of the live article or some of its sections."""
-    article = select_sections(require_live_article(db, slug, as_of), parse_section_keys(sections))
+    """A channel render (web, email, text) of the live article (or the one live at ``as_of``)
+    or some of its sections; the live whole article's is prepared once per revision."""
+    keys = parse_section_keys(sections)
+    if keys is None and as_of is None:
+
+        def build(article: Article) -> PreparedBody:
+            body = without_controls(render(article)).encode()
+            return _body(body, media_type, _surrogate_keys(slug, article.sections))
+
+        return prepared_live(db, slug, variant, build)
+    article = select_sections(require_live_article(db, slug, as_of), keys)
     return prepare_response(
         without_controls(render(article)).encode(),
         media_type=media_type,
         surrogate_keys=_surrogate_keys(slug, article.sections),
         cache_control=cache_control_for(as_of),
+        version_key=slug,
     )
 
 
@@ -213,7 +254,9 @@ def web_response(
 ) -> PreparedResponse:
     """The sanitized web fragment with its JSON-LD."""
     render = lambda a: render_web(a, base_url=base_url)  # noqa: E731
-    return rendered_response(db, slug, sections, HTML, render, as_of)
+    return rendered_response(
+        db, slug, sections, HTML, render, prepared.web_variant("web", base_url), as_of
+    )
 
 
 def email_response(
@@ -221,14 +264,18 @@ def email_response(
 ) -> PreparedResponse:
     """The complete email document, linking to the article's web page."""
     render = lambda a: render_email(a, web_url=article_web_url(base_url, a.slug))  # noqa: E731
-    return rendered_response(db, slug, sections, HTML, render, as_of)
+    return rendered_response(
+        db, slug, sections, HTML, render, prepared.web_variant("email", base_url), as_of
+    )
 
 
 def text_response(
     db: ContentDB, slug: str, sections: str | None, as_of: datetime | None = None
 ) -> PreparedResponse:
     """The plain-text render."""
-    return rendered_response(db, slug, sections, TEXT, render_text, as_of)
+    return rendered_response(
+        db, slug, sections, TEXT, render_text, prepared.web_variant("text", ""), as_of
+    )
 
 
 def read_newsletter(

@@ -15,6 +15,7 @@ from service.config import Settings
 from service.edge.asgi_types import ASGIApp
 from service.edge.cors import AllowedMethods, CORSLayer
 from service.edge.metrics import MetricsLayer
+from service.edge.misses import PreparedLoader
 from service.edge.ratelimit import RateLimiter, RateLimitLayer
 from service.edge.replay import Edge, ResponseCache
 from service.edge.requestid import RequestIdLayer
@@ -39,7 +40,7 @@ class ContentApp(Litestar):
 
 
 def install_layers(
-    app: ContentApp, *, db: ContentDB, cache: ResponseCache, settings: Settings
+    app: ContentApp, *, db: ContentDB, cache: ResponseCache, settings: Settings, renderer: int
 ) -> None:
     """Wrap Litestar's ASGI handler in the service's layers and put the edge in front."""
     stats = RequestStats()
@@ -63,4 +64,5 @@ def install_layers(
         (lambda: replication_lag(settings)) if settings.replication else None,
     )
     app.asgi_handler = RequestIdLayer(inner)  # type: ignore[assignment]
-    app.edge = Edge(cache, REPLAYED_PREFIXES, stats, limiter)
+    loader = PreparedLoader(db, cache, renderer=renderer, base_url=settings.public_base_url)
+    app.edge = Edge(cache, REPLAYED_PREFIXES, stats, limiter, loader.load)

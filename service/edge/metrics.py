@@ -6,7 +6,6 @@ from the database at scrape time, so they agree across workers.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator
 
@@ -15,10 +14,9 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from service.edge.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from service.edge.logs import ACCESS_LOG, log_access_line
 from service.edge.requeststats import RequestStats
 from service.edge.routes import route_label
-
-access_log = logging.getLogger("service.access")
 
 
 def route_template(scope: Scope) -> str:
@@ -29,22 +27,12 @@ def route_template(scope: Scope) -> str:
     return route_label(str(scope.get("path", "")))
 
 
-def log_access(scope: Scope, route: str, status: int, seconds: float) -> None:
-    """One access-log line (skipped cheaply when the level is above info)."""
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.info(
-            "%s %s %s",
-            scope["method"],
-            scope["path"],
-            status,
-            extra={
-                "method": scope["method"],
-                "path": scope["path"],
-                "route": route,
-                "status": status,
-                "duration_ms": round(seconds * 1000, 3),
-            },
-        )
+def log_access(
+    scope: Scope, route: str, status: int, seconds: float, request_id: str | None = None
+) -> None:
+    """One access-log line, queued for the batched writer (nothing when the level is above info)."""
+    if ACCESS_LOG.is_enabled:
+        log_access_line(scope["method"], scope["path"], route, status, seconds, request_id)
 
 
 ContentCounts = Callable[[], dict[str, dict[str, int]]]

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import brotli
 
+from service.store.prepared import PreparedBody
+from service.store.versions import LISTS
+
 RawHeaders = list[tuple[bytes, bytes]]
 
 COMPRESS_MIN_BYTES = 512
@@ -99,6 +102,8 @@ class PreparedResponse:
     cache_control: str
     surrogate_keys: tuple[str, ...]
     is_compressible: bool = False
+    # Whose version this response follows: an article's slug, or the lists and feeds.
+    version_key: str = LISTS
     _encoded: dict[str, bytes] = field(default_factory=dict, repr=False)
     _answers: dict[tuple[str | None, bool], Answer] = field(default_factory=dict, repr=False)
 
@@ -177,6 +182,7 @@ def prepare_response(
     media_type: str,
     surrogate_keys: Iterable[str],
     cache_control: str = CONTENT_CACHE_CONTROL,
+    version_key: str = LISTS,
 ) -> PreparedResponse:
     """Build the validators of a public body once; codings follow on first demand."""
     return PreparedResponse(
@@ -186,4 +192,18 @@ def prepare_response(
         cache_control=cache_control,
         surrogate_keys=tuple(surrogate_keys),
         is_compressible=len(body) >= COMPRESS_MIN_BYTES,
+        version_key=version_key,
+    )
+
+
+def from_prepared_body(prepared: PreparedBody, *, version_key: str) -> PreparedResponse:
+    """A response from a body prepared and stored once per revision (its ETag stored with it)."""
+    return PreparedResponse(
+        body=prepared.body,
+        media_type=prepared.media_type,
+        etag=prepared.etag,
+        cache_control=CONTENT_CACHE_CONTROL,
+        surrogate_keys=prepared.surrogate_keys,
+        is_compressible=len(prepared.body) >= COMPRESS_MIN_BYTES,
+        version_key=version_key,
     )

@@ -1,15 +1,16 @@
 """The edge: hot public GETs answered from prepared responses, in front of everything else.
 
 Published content is immutable per revision, so a response built once can be replayed until the
-content generation changes. A hit costs a dict lookup and a read of the mmap'd generation
-marker; misses, other methods and other paths go on to the layers and the Litestar app, whose
-handlers fill the cache.
+version of its article (or of the lists) changes. A hit costs two dict lookups and a read of
+the mmap'd public marker; misses, other methods and other paths go on to the layers and the
+Litestar app, whose handlers fill the cache.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from threading import Lock
 from time import perf_counter
 from urllib.parse import parse_qsl, urlencode
@@ -20,63 +21,76 @@ from service.edge.prepared import PreparedResponse
 from service.edge.ratelimit import RateLimiter
 from service.edge.requestid import request_id_from
 from service.edge.requeststats import RequestStats
-from service.store.db import Generation
+from service.store.versions import EPOCH, PublicVersions, VersionMap
 
 CacheKey = tuple[str, bytes]
 
 
 @dataclass(frozen=True)
 class CachedEntry:
-    """A prepared response and the route template it answers (for metrics)."""
+    """A prepared response, the route template it answers (for metrics), and the version of
+    the content it was built from (its article's, or the lists')."""
 
     prepared: PreparedResponse
     route: str
+    version: int = 0
 
 
 class ResponseCache:
-    """A bounded LRU of prepared public responses, emptied whenever the content generation moves."""
+    """A bounded LRU of prepared public responses; an entry is dropped when its version moves.
 
-    def __init__(self, generation: Generation, max_entries: int = 4096) -> None:
-        self._generation = generation
-        self._seen = generation.current()
+    The versions come from :class:`PublicVersions`, which costs one read of the shared marker
+    per request and a small indexed query only after a public change in any process.
+    """
+
+    def __init__(self, versions: PublicVersions, max_entries: int = 4096) -> None:
+        self._versions = versions
+        self._epoch: int | None = None
         self._entries: OrderedDict[CacheKey, CachedEntry] = OrderedDict()
         self._max_entries = max_entries
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
 
-    def _sync(self) -> None:
-        current = self._generation.current()
-        if current != self._seen:
-            with self._lock:
-                self._entries.clear()
-                self._seen = current
-
     def get(self, key: CacheKey) -> CachedEntry | None:
-        """The prepared response for a path and query, if the content has not changed since."""
-        self._sync()
-        prepared = self._entries.get(key)
-        if prepared is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return prepared
+        """The prepared response for a path and query, if its content has not changed since."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            if self._current().get(entry.prepared.version_key, 0) == entry.version:
+                self.hits += 1
+                return entry
+            with self._lock:
+                if self._entries.get(key) is entry:
+                    del self._entries[key]
+        self.misses += 1
+        return None
 
-    def put(self, key: CacheKey, entry: CachedEntry, generation: bytes) -> None:
-        """Remember a response built from the content as of ``generation``."""
+    def put(self, key: CacheKey, entry: CachedEntry, versions: VersionMap) -> CachedEntry:
+        """Remember a response built from content read after ``versions`` was taken.
+
+        The entry carries the version from that snapshot: if the content moved while it was
+        built, the snapshot is older than the content, so the entry is dropped at the next look.
+        """
+        entry = replace(entry, version=versions.get(entry.prepared.version_key, 0))
         with self._lock:
-            if generation != self._seen:
-                return  # built from content that has changed since: do not serve it again
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
+        return entry
 
-    @property
-    def generation(self) -> bytes:
-        """The generation the cached entries belong to (read before building a response)."""
-        self._sync()
-        return self._seen
+    def snapshot(self) -> VersionMap:
+        """The versions now: take it before reading the content a response is built from."""
+        return self._current()
+
+    def _current(self) -> VersionMap:
+        versions = self._versions.current()
+        epoch = versions.get(EPOCH)
+        if epoch != self._epoch:
+            with self._lock:  # a restored database: nothing held before it can be replayed
+                self._entries.clear()
+                self._epoch = epoch
+        return versions
 
 
 def cache_key(path: str, query_string: bytes) -> CacheKey:
@@ -101,11 +115,13 @@ class Edge:
         prefixes: tuple[str, ...],
         stats: RequestStats,
         limiter: RateLimiter | None,
+        load: Callable[[str, bytes], CachedEntry | None] | None = None,
     ) -> None:
         self.cache = cache
         self.prefixes = prefixes
         self.stats = stats
         self.limiter = limiter
+        self.load = load  # a miss's second chance: a body stored per revision (edge.misses)
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request from the cache; False when it must go to the app."""
@@ -115,10 +131,14 @@ class Edge:
         path = scope["path"]
         if not path.startswith(self.prefixes):
             return False
+        started = perf_counter()
         entry = self.cache.get(cache_key(path, scope["query_string"]))
         if entry is None:
-            return False
-        started = perf_counter()
+            if self.load is None:
+                return False
+            entry = self.load(path, scope["query_string"])
+            if entry is None:
+                return False
         accept_encoding = if_none_match = given_id = None
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
@@ -132,7 +152,7 @@ class Edge:
             wait = self.limiter.take(scope)
             if wait:
                 await self.limiter.refuse(scope, send, wait, request_id, echo_id=True)
-                self._record(scope, entry.route, 429, started)
+                self._record(scope, entry.route, 429, started, request_id)
                 return True
         status, headers, body = entry.prepared.answer_raw(
             method=method, accept_encoding=accept_encoding, if_none_match=if_none_match
@@ -145,10 +165,12 @@ class Edge:
             }
         )
         await send({"type": "http.response.body", "body": body})
-        self._record(scope, entry.route, status, started)
+        self._record(scope, entry.route, status, started, request_id)
         return True
 
-    def _record(self, scope: Scope, route: str, status: int, started: float) -> None:
+    def _record(
+        self, scope: Scope, route: str, status: int, started: float, request_id: bytes
+    ) -> None:
         elapsed = perf_counter() - started
         self.stats.record(scope["method"], route, status, elapsed)
-        log_access(scope, route, status, elapsed)
+        log_access(scope, route, status, elapsed, request_id.decode("latin-1"))

@@ -10,7 +10,7 @@ from schema.article import ArticleFields
 from schema.trust import ReviewDue
 from service.editorial.actor import Actor, record
 from service.errors import FieldError, InvalidInput
-from service.store import content, trust
+from service.store import content, prepared, trust, versions
 from service.store.codec import utc_now
 from service.store.db import ContentDB
 
@@ -74,6 +74,9 @@ def announce_due_reviews(db: ContentDB, now: datetime) -> list[str]:
                 conn, SCHEDULER, "review_due", article=due.slug, revision=due.revision,
                 detail=note, at=utc_now(),
             )  # fmt: skip
+            # Readers now see `review_overdue`: the article's cached and prepared bodies go.
+            prepared.drop_article_bodies(conn, article_id)
+            versions.touch_article(conn, due.slug)
             announced.append(due.slug)
             logger.info("review of %s revision %s is due (%s)", due.slug, due.revision, due.due)
     return announced

@@ -20,7 +20,7 @@ from service.editorial.versions import (
     touched,
 )
 from service.errors import Conflict, FieldError, InvalidInput
-from service.store import content, drafts
+from service.store import content, drafts, versions
 from service.store.codec import utc_now
 from service.store.db import Connection, ContentDB
 
@@ -137,6 +137,7 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
         withdrawn = [section.key for section in content.get_live_sections(conn, article_id) or []]
         content.set_live_revision(conn, article_id, None, at)
         unindex(conn, article_id)
+        versions.touch_article(conn, slug)
         # The feed's `revision` is what is live after the event: nothing. The audit row keeps
         # the withdrawn revision's number.
         content.insert_event(

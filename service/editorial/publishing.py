@@ -11,7 +11,7 @@ from schema.sections import Section
 from schema.trust import CorrectionRequest
 from service.channels.diff import changed_section_keys
 from service.editorial.search_index import index_live
-from service.store import content
+from service.store import content, versions
 from service.store.db import Connection
 
 
@@ -49,6 +49,7 @@ def make_live(
     content.set_live_revision(conn, article_id, number, at)
     note = None if correction is None else correction.note
     index_live(conn, article_id, fields, sections)
+    versions.touch_article(conn, content.get_slug(conn, article_id))
     content.insert_event(
         conn, article_id, revision=number, action=action, sections_changed=changed, at=at, note=note
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from service.store.db import ContentDB, connect
+from service.store.db import ContentDB, connect, mark_public_change
 from service.store.files import create_private_file, make_private_dir
+from service.store.versions import has_versions_table, renew_epoch
 
 
 class BackupError(RuntimeError):
@@ -57,4 +58,8 @@ def restore_database(source: Path, db: ContentDB) -> None:
         origin.backup(db.conn)
     finally:
         origin.close()
-    db.generation.bump()
+    with db.write() as conn:
+        if has_versions_table(conn):
+            renew_epoch(conn)  # so every worker drops every response it holds
+        else:
+            mark_public_change(conn)

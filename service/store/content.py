@@ -94,6 +94,11 @@ def get_article_id(conn: Connection, slug: str) -> int | None:
     return None if row is None else int(row[0])
 
 
+def get_slug(conn: Connection, article_id: int) -> str:
+    """The slug of an article by its internal id."""
+    return str(conn.execute("SELECT slug FROM articles WHERE id = ?", (article_id,)).fetchone()[0])
+
+
 def insert_article(conn: Connection, slug: str, *, actor: str, at: datetime) -> int:
     """Create an article row (unpublished) and return its id."""
     cursor = conn.execute(

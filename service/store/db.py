@@ -30,6 +30,18 @@ _STORAGE_FAULTS = {
 Connection: TypeAlias = sqlite3.Connection
 
 
+class ContentConnection(sqlite3.Connection):
+    """A connection that remembers whether its open transaction changed public content."""
+
+    is_public_change: bool = False
+
+
+def mark_public_change(conn: Connection) -> None:
+    """Inside a write: this transaction changes what the public reads (see ``ContentDB.write``)."""
+    if isinstance(conn, ContentConnection):
+        conn.is_public_change = True
+
+
 class Generation:
     """A cross-process "content changed" marker: 8 bytes in a shared memory-mapped file.
 
@@ -69,12 +81,19 @@ def connect(path: Path) -> Connection:
     created owner-only first, and SQLite gives its -wal and -shm files the same mode)."""
     if not path.exists():
         create_private_file(path)
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=True, factory=ContentConnection
+    )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _set_public_change(conn: Connection, value: bool) -> None:
+    if isinstance(conn, ContentConnection):
+        conn.is_public_change = value
 
 
 def storage_unavailable(path: Path, error: sqlite3.Error) -> StorageUnavailable | None:
@@ -115,7 +134,9 @@ class ContentDB:
     def __init__(self, path: Path) -> None:
         self.path = path
         make_private_dir(path.parent)
+        # Any commit (the background jobs watch it) and only public changes (the caches do).
         self.generation = Generation(path.with_name(path.name + ".generation"))
+        self.public_generation = Generation(path.with_name(path.name + ".public-generation"))
         self._local = threading.local()
         self._after_commit: list[Callable[[], None]] = []
 
@@ -145,20 +166,27 @@ class ContentDB:
     def write(self, *, is_content: bool = True) -> Iterator[Connection]:
         """One write transaction: ``BEGIN IMMEDIATE`` so writers queue instead of deadlocking.
 
-        ``is_content=False`` is for bookkeeping that changes nothing public (the webhook outbox):
-        its commit neither bumps the generation nor runs the after-commit callbacks, which would
-        empty every worker's response cache on every delivery attempt.
+        A write changes nothing public unless a store function inside it declares so
+        (``mark_public_change``: publish, rollback, unpublish, restore); only then does the
+        public marker move, so draft saves, tokens and audit rows leave every cache in place.
+        ``is_content=False`` is for bookkeeping the background jobs need not wake for (the
+        webhook outbox): its commit neither bumps the generation nor runs the callbacks.
         """
         with _storage_errors(self.path):
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
+            _set_public_change(conn, False)
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                _set_public_change(conn, False)
                 raise
+        if getattr(conn, "is_public_change", False):
+            _set_public_change(conn, False)
+            self.public_generation.bump()
         if not is_content:
             return
         self.generation.bump()

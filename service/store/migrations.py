@@ -8,7 +8,9 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
+from service.store.prepared import create_prepared_table
 from service.store.search import create_search_tables
+from service.store.versions import create_versions_table
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
 
@@ -242,6 +244,14 @@ def _create_preview_tokens(db: sqlite_utils.Database, conn: sqlite3.Connection) 
     )
 
 
+def _create_article_versions(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    create_versions_table(conn)
+
+
+def _create_prepared_bodies(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    create_prepared_table(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
@@ -251,6 +261,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _create_trust_tables,
     _create_search_index,
     _create_preview_tokens,
+    _create_article_versions,
+    _create_prepared_bodies,
 )
 
 

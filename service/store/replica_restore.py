@@ -28,7 +28,7 @@ from service.store.replication import ReplicationError, litestream_binary, repli
 # SQLite's unix VFS: every connection to a WAL database holds a shared lock on this byte of
 # the -shm file (the "DMS" slot) for as long as it is open.
 _SHM_DMS_OFFSET = 128
-_SIDECARS = ("-wal", "-shm", ".generation")
+_SIDECARS = ("-wal", "-shm", ".generation", ".public-generation")
 
 
 class RestoreError(RuntimeError):

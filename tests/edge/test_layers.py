@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
-import logging
 
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -13,7 +11,7 @@ from litestar.testing import TestClient
 from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.config import Settings
-from service.edge.logs import JsonFormatter
+from service.edge.logs import ACCESS_LOG
 from service.store.db import ContentDB
 from tests.conftest import ARTICLE, SLUG, Client
 
@@ -91,20 +89,20 @@ def test_request_id_is_echoed_and_put_into_problems(client: Client) -> None:
 
 
 def test_access_log_lines_are_json_with_request_id(client: Client) -> None:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("service.access")
-    logger.addHandler(handler)
+    written: list[bytes] = []
+    ACCESS_LOG.configure(is_enabled=True, write=written.append)
     try:
-        client.get(ARTICLE, headers={"X-Request-ID": "trace-7"})
+        client.get(ARTICLE, headers={"X-Request-ID": "trace-7"})  # a miss, through the layers
+        client.get(ARTICLE, headers={"X-Request-ID": "trace-8"})  # a hit, answered by the edge
+        ACCESS_LOG.flush()
     finally:
-        logger.removeHandler(handler)
-    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
-    entry = next(e for e in entries if e["path"] == ARTICLE)
-    assert entry["request_id"] == "trace-7"
-    assert entry["status"] == 200 and entry["route"] == "/v1/articles/{slug}"
-    assert entry["duration_ms"] >= 0
+        ACCESS_LOG.configure(is_enabled=True, write=None)
+    entries = [json.loads(line) for line in b"".join(written).splitlines()]
+    hits = [e for e in entries if e["path"] == ARTICLE]
+    assert [e["request_id"] for e in hits] == ["trace-7", "trace-8"]
+    for entry in hits:
+        assert entry["status"] == 200 and entry["route"] == "/v1/articles/{slug}"
+        assert entry["duration_ms"] >= 0 and entry["logger"] == "service.access"
 
 
 def test_metrics_count_requests_by_route_template_and_cache_hits(client: Client) -> None:

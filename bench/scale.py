@@ -1,0 +1,185 @@
+"""The cases a real site meets (issue 13), run by ``make bench`` after the hot-path cases.
+
+Default settings (access log on); random reads over 10,000 articles for the article JSON and for
+``render/web``; one article read while another article's draft is saved every 200 ms; RSS per
+worker and database size at 10,000 articles. Each is a ratio to the bare-ASGI baseline of the
+same run.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from bench.run import ARTICLE, SLUG, Load, Server, server_env, wrk
+from service.channels import RENDERER_VERSION
+from service.delivery import reads
+from service.editorial.actor import Actor
+from service.editorial.drafts import put_section, read_draft
+from service.editorial.versions import draft_etag
+from service.store.db import ContentDB
+from service.store.prepared import prepared_bytes
+
+BASE_URL = "http://bench.example"  # the renders' links; stored bodies are made for this origin
+RANDOM_LUA = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", string.format("/v1/articles/%s-%d%s", "SLUG", math.random(1, COUNT),
+    "TAIL"))
+end
+"""
+
+
+def prepare_bodies(db_path: Path, articles: int) -> float:
+    """Make every article's JSON and web body once, as first reads would; seconds per article."""
+    db = ContentDB(db_path)
+    started = time.perf_counter()
+    try:
+        for index in range(articles):
+            slug = SLUG if index == 0 else f"{SLUG}-{index}"
+            reads.article_response(db, slug, "html", None)
+            reads.web_response(db, slug, None, BASE_URL)
+    finally:
+        db.close()
+    return (time.perf_counter() - started) / articles
+
+
+def default_settings_case(db_path: Path, baseline_rps: float) -> Load:
+    """The hot article with the default LOG_LEVEL=info (one access-log line a request)."""
+    env = {**server_env(db_path), "LOG_LEVEL": "info"}
+    server = Server("service.asgi:app", env, factory=True)
+    try:
+        server.wait_ready(ARTICLE)
+        load = wrk("default settings (access log on), article JSON", server.base + ARTICLE)
+    finally:
+        server.stop()
+    load.baseline_rps = baseline_rps
+    return load
+
+
+def draft_saver(db_path: Path, slug: str, stop: threading.Event, every: float) -> list[int]:
+    """Save a section of ``slug``'s draft every ``every`` seconds until stopped; counts saves."""
+    saved = [0]
+
+    def run() -> None:
+        db = ContentDB(db_path)
+        actor = Actor(name="Bench Editor", role="editor")
+        try:
+            while not stop.is_set():
+                draft = read_draft(db, slug, actor)
+                intro = draft.sections[0]
+                changed = msgspec.structs.replace(intro, body=f"Draft save {saved[0]}.")
+                put_section(db, actor, slug, intro.key, changed, draft_etag(draft))
+                saved[0] += 1
+                stop.wait(every)
+        finally:
+            db.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    return saved
+
+
+def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> dict[str, Any]:
+    """Random reads, reads during draft saves, RSS and size over the 10,000-article database."""
+    per_article = prepare_bodies(large, articles)
+    env = {**server_env(large), "PUBLIC_BASE_URL": BASE_URL}
+    server = Server("service.asgi:app", env, factory=True)
+    loads: list[Load] = []
+    try:
+        server.wait_ready(ARTICLE)
+        for name, tail in (("article JSON", ""), ("render/web", "/render/web")):
+            script = work / f"random{tail.replace('/', '-')}.lua"
+            lua = RANDOM_LUA.replace("SLUG", SLUG).replace("COUNT", str(articles - 1))
+            script.write_text(lua.replace("TAIL", tail))
+            loads.append(
+                wrk(f"random reads, {articles:,} articles, {name}", server.base, script=script)
+            )
+        stop = threading.Event()
+        saved = draft_saver(large, f"{SLUG}-1", stop, 0.2)
+        try:
+            loads.append(
+                wrk("hot article while a draft is saved every 200 ms", server.base + ARTICLE)
+            )
+        finally:
+            stop.set()
+        rss = server.worker_rss_mb()
+    finally:
+        server.stop()
+    for load in loads:
+        load.baseline_rps = baseline_rps
+    db = ContentDB(large)
+    with db.read() as conn:
+        stored = prepared_bytes(conn)
+    db.close()
+    size = sum(
+        p.stat().st_size for p in (large, large.with_name(large.name + "-wal")) if p.exists()
+    )
+    return {
+        "loads": loads,
+        "rss": rss,
+        "saves": saved[0],
+        "db_mb": size / 1e6,
+        "prepared_kb_per_article": stored / articles / 1e3,
+        "prepare_ms_per_article": per_article * 1000,
+        "renderer": RENDERER_VERSION,
+    }
+
+
+def scale_report(default: Load, found: dict[str, Any]) -> list[str]:
+    """The scale section of bench/results.md, with its targets."""
+    random_json, random_web, during = found["loads"]
+    rows = [default, *found["loads"]]
+    lines = [
+        "",
+        "## Reads at library scale",
+        "",
+        "| case | req/s | p50 ms | p99 ms | errors | vs baseline |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {r.name} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} "
+            f"| {r.ratio} |"
+            for r in rows
+        ),
+        "",
+        f"- Draft saves during the hot-article case: {found['saves']}.",
+        "- RSS per worker after the 10,000-article cases: "
+        + ", ".join(f"{mb:.0f} MB" for mb in found["rss"]),
+        f"- Database size at 10,000 articles, JSON and web bodies prepared: {found['db_mb']:.0f} MB"
+        f" (prepared bodies: {found['prepared_kb_per_article']:.1f} kB an article).",
+        f"- Preparing an article's JSON and web bodies once: {found['prepare_ms_per_article']:.1f}"
+        " ms (made on first read, then shared by every worker and restart).",
+        "",
+        "### Targets",
+        "",
+    ]
+
+    def ratio(load: Load) -> float:
+        return load.rps / load.baseline_rps if load.baseline_rps else 0.0
+
+    checks = [
+        (f"default-settings hot GET >= 0.8x ({ratio(default):.2f}x)", ratio(default) >= 0.8),
+        *(
+            (
+                f"{load.name} >= 0.4x ({ratio(load):.2f}x) with p99 < 25 ms ({load.p99_ms:.1f} ms)",
+                ratio(load) >= 0.4 and load.p99_ms < 25,
+            )
+            for load in (random_json, random_web)
+        ),
+        (f"hot GET while drafts are saved >= 0.7x ({ratio(during):.2f}x)", ratio(during) >= 0.7),
+    ]
+    lines += [f"- [{'x' if ok else ' '}] {name}" for name, ok in checks]
+    return [*lines, "", *SCALE_NOTES]
+
+
+SCALE_NOTES = [
+    "- Default settings: LOG_LEVEL=info (the access log, batched, to /dev/null); RATE_LIMIT off",
+    "  as in every case (wrk is one client: the default 600 a minute would answer 429).",
+    "- Random reads: every article's JSON and web body is prepared before the run, as first",
+    "  reads would; the server starts with an empty in-memory cache of 4,096 responses, so most",
+    "  requests are misses the edge answers with one indexed SQLite read.",
+    "- Draft saves: a section of another article's draft every 200 ms, in the bench process.",
+]
