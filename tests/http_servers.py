@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -45,7 +46,7 @@ class _QuietHandler(BaseHTTPRequestHandler):
         """Quiet: tests read what the server recorded instead."""
 
 
-class LocalServer:
+class LocalServer(ABC):
     """A server on 127.0.0.1 in a thread; use as a context manager or call ``start``/``stop``."""
 
     def __init__(self, port: int = 0) -> None:
@@ -53,9 +54,9 @@ class LocalServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
+    @abstractmethod
     def handler(self) -> type[BaseHTTPRequestHandler]:
         """The request handler class; subclasses say what they answer."""
-        raise NotImplementedError
 
     def start(self) -> Self:
         """Listen (on ``port``, or a free one) and serve in a thread."""

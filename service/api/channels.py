@@ -22,13 +22,13 @@ from service.api.public import (
     serve_prepared,
 )
 from service.config import Settings
-from service.delivery import reads
+from service.delivery import feeds, reads
 
 Config = NamedDependency[Settings]
 EventLimit = Annotated[
     int,
     QueryParameter(
-        ge=1, le=reads.MAX_PAGE, description="How many publish events the digest covers at most."
+        ge=1, le=feeds.MAX_PAGE, description="How many publish events the digest covers at most."
     ),
 ]
 _RENDER_ERRORS: Final = (400, 404)
@@ -190,13 +190,13 @@ class ChannelController(Controller):
         cache: Cache,
         settings: Config,
         since: Since = None,
-        limit: EventLimit = reads.MAX_PAGE,
+        limit: EventLimit = feeds.MAX_PAGE,
     ) -> Response[bytes]:
         """Send `next_cursor` back as `since` next time to get only what changed after it."""
         return serve_prepared(
             request,
             cache,
-            lambda: reads.newsletter_response(db, since, limit, settings.public_base_url),
+            lambda: feeds.newsletter_response(db, since, limit, settings.public_base_url),
         )
 
     @public_get(
@@ -204,7 +204,7 @@ class ChannelController(Controller):
         summary="Atom feed of publish events",
         ok=media_response(
             "application/atom+xml",
-            f"The newest {reads.FEED_ENTRIES} publish events, newest first.",
+            f"The newest {feeds.FEED_ENTRIES} publish events, newest first.",
             ATOM_EXAMPLE,
         ),
         errors=(),
@@ -214,5 +214,5 @@ class ChannelController(Controller):
     ) -> Response[bytes]:
         """One entry per publish, rollback or withdrawal, linking to the article's web page."""
         return serve_prepared(
-            request, cache, lambda: reads.feed_response(db, settings.public_base_url)
+            request, cache, lambda: feeds.feed_response(db, settings.public_base_url)
         )

@@ -23,7 +23,7 @@ from service.api.openapi_docs import (
     not_modified,
     problem_responses,
 )
-from service.delivery import reads
+from service.delivery import feeds, reads
 from service.edge.prepared import PreparedResponse
 from service.edge.replay import CachedEntry, ResponseCache, cache_key
 from service.errors import FieldError, InvalidInput
@@ -49,7 +49,7 @@ SectionsFilter = Annotated[
 ]
 Slug = Annotated[str, PathParameter(description="The article's slug.", max_length=120)]
 Key = Annotated[str, PathParameter(description="A section key.", max_length=64)]
-Limit = Annotated[int, QueryParameter(ge=1, le=reads.MAX_PAGE, description="Page size.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=feeds.MAX_PAGE, description="Page size.")]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
 Since = Annotated[
     str | None,
@@ -157,11 +157,11 @@ class PublicController(Controller):
         request: Request[Any, Any, Any],
         db: Db,
         cache: Cache,
-        limit: Limit = reads.DEFAULT_PAGE,
+        limit: Limit = feeds.DEFAULT_PAGE,
         offset: Offset = 0,
     ) -> Response[bytes]:
         """Published articles with their review record; drafts never appear."""
-        return serve_prepared(request, cache, lambda: reads.list_response(db, limit, offset))
+        return serve_prepared(request, cache, lambda: feeds.list_response(db, limit, offset))
 
     @public_get(
         "/articles/{slug:str}",
@@ -217,7 +217,7 @@ class PublicController(Controller):
         db: Db,
         cache: Cache,
         since: Since = None,
-        limit: Limit = reads.DEFAULT_PAGE,
+        limit: Limit = feeds.DEFAULT_PAGE,
     ) -> Response[bytes]:
         """Publish, rollback and unpublish events with the section keys whose content changed."""
-        return serve_prepared(request, cache, lambda: reads.changes_response(db, since, limit))
+        return serve_prepared(request, cache, lambda: feeds.changes_response(db, since, limit))

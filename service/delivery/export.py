@@ -15,7 +15,7 @@ import msgspec
 from schema.api import RichTextFormat
 from schema.base import Model
 from service.config import Settings
-from service.delivery import reads
+from service.delivery import feeds, reads
 from service.edge.prepared import PreparedResponse
 from service.store import content
 from service.store.db import ContentDB
@@ -54,9 +54,9 @@ def _list_targets(db: ContentDB, count: int) -> list[Target]:
         (
             f"v1/articles.offset-{offset}.json" if offset else "v1/articles.json",
             f"/v1/articles?offset={offset}" if offset else "/v1/articles",
-            partial(reads.list_response, db, reads.DEFAULT_PAGE, offset),
+            partial(feeds.list_response, db, feeds.DEFAULT_PAGE, offset),
         )
-        for offset in range(0, max(count, 1), reads.DEFAULT_PAGE)
+        for offset in range(0, max(count, 1), feeds.DEFAULT_PAGE)
     ]
 
 

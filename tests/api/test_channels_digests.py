@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 
-from service.delivery.reads import FEED_ENTRIES
+from service.delivery.feeds import FEED_ENTRIES
 from service.store import content
 from service.store.codec import utc_now
 from service.store.db import ContentDB

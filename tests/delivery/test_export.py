@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from seed.data import load_seed_article
 from service.config import Settings
-from service.delivery import reads
+from service.delivery import feeds
 from service.delivery.export import ExportManifest, export_site
 from service.editorial.publishing import make_live
 from service.store import content
@@ -63,12 +63,12 @@ def test_export_lists_every_article_in_the_api_default_pages(
     app: Litestar, client: TestClient[Litestar], settings: Settings, tmp_path: Path
 ) -> None:
     db: ContentDB = app.state["db"]
-    slugs = {SLUG, *publish_copies(db, reads.DEFAULT_PAGE + 10)}
+    slugs = {SLUG, *publish_copies(db, feeds.DEFAULT_PAGE + 10)}
     out = tmp_path / "export"
     manifest = export_site(db, settings, out)
     assert manifest.articles == len(slugs)
     pages = [f for f in manifest.files if f.url_path.startswith("/v1/articles?offset=")]
-    assert [f.url_path for f in pages] == [f"/v1/articles?offset={reads.DEFAULT_PAGE}"]
+    assert [f.url_path for f in pages] == [f"/v1/articles?offset={feeds.DEFAULT_PAGE}"]
     listed: list[str] = []
     for exported in [next(f for f in manifest.files if f.url_path == "/v1/articles"), *pages]:
         served = client.get(exported.url_path, headers={"Accept-Encoding": "identity"})
