@@ -31,6 +31,13 @@ WHO: dict[str, tuple[str, Role] | None] = {
     "reviewer": ("Rosa Table", "reviewer"),
     "admin": ("Alma Table", "admin"),
 }
+PROFILE = {
+    "name": "Pat Profile",
+    "credentials": "MD, Psychiatry",
+    "registering_body": "GMC",
+    "registration_number": "7000009",
+    "registration_expires": "2099-01-01",
+}
 NEW_ARTICLE = {
     "slug": "role-table-article",
     "title": "Role table",
@@ -44,7 +51,7 @@ class Rule(NamedTuple):
 
     method: str
     route: str  # as the app registers it
-    state: str  # live | edited | in_review | approved | two_revisions | webhook
+    state: str  # live | edited | in_review | approved | two_revisions | webhook | profile | preview
     body: Any
     none: int
     editor: int
@@ -94,6 +101,19 @@ RULES = [
                                                                           401, 403, 403, 200),
     Rule("POST", "/v1/admin/webhooks/{webhook_id:int}/rotate-secret", "webhook", {},
                                                                           401, 403, 403, 200),
+    # Reviewer profiles: admins keep them; editors and reviewers may read them and the queue.
+    Rule("POST", "/v1/admin/reviewers", "live", PROFILE,                  401, 403, 403, 201),
+    Rule("GET", "/v1/admin/reviewers", "live", None,                      401, 200, 200, 200),
+    Rule("GET", "/v1/admin/reviewers/{reviewer_id:int}", "profile", None, 401, 200, 200, 200),
+    Rule("PATCH", "/v1/admin/reviewers/{reviewer_id:int}", "profile", {"credentials": "MBBS"},
+                                                                          401, 403, 403, 200),
+    Rule("DELETE", "/v1/admin/reviewers/{reviewer_id:int}", "profile", None,
+                                                                          401, 403, 403, 204),
+    Rule("GET", "/v1/admin/reviews", "live", None,                        401, 200, 200, 200),
+    # Draft previews: editors (and admins) mint and revoke them.
+    Rule("POST", "/v1/admin/preview-tokens", "live", {"article": SLUG},   401, 201, 403, 201),
+    Rule("DELETE", "/v1/admin/preview-tokens/{token_id:int}", "preview", None,
+                                                                          401, 204, 403, 204),
     # No such delivery: the admin gets as far as looking it up.
     Rule("POST", "/v1/admin/webhooks/{webhook_id:int}/deliveries/{delivery_id:int}/retry",
          "webhook", None,                                                 401, 403, 403, 404),
@@ -147,6 +167,14 @@ def set_up(
         created = client.post(HOOKS, json={"url": "http://127.0.0.1:9/x"}, headers=admin)
         assert created.status_code == 201, created.text
         values["webhook_id"] = str(created.json()["id"])
+    if state == "profile":
+        created = client.post("/v1/admin/reviewers", json=PROFILE, headers=admin)
+        assert created.status_code == 201, created.text
+        values["reviewer_id"] = str(created.json()["id"])
+    if state == "preview":
+        created = client.post("/v1/admin/preview-tokens", json={"article": SLUG}, headers=editor)
+        assert created.status_code == 201, created.text
+        values["token_id"] = str(created.json()["id"])
     return values
 
 
