@@ -20,8 +20,9 @@ from schema.sections import Section
 from service.channels.render.markdown import markdown_to_html
 from service.errors import FieldError, InvalidInput
 
-# A real article's longest field renders in a few milliseconds; this is a hundred times that.
-RENDER_BUDGET_S: Final = 1.0
+# A real article's longest field renders in a few milliseconds; this is tens of times that, and
+# well under what 20,000 characters of unclosed brackets take (half a second and more).
+RENDER_BUDGET_S: Final = 0.25
 # What one article's fields and sections may weigh, encoded (the seed is about 20 KiB).
 MAX_CONTENT_BYTES: Final = 512 * 1024
 MAX_PREVIEW_CHARS: Final = 20_000

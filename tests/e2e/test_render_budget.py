@@ -11,7 +11,7 @@ import httpx
 from tests.admin_flow import DRAFT
 from tests.e2e.conftest import prepared_database, running_server
 
-PATHOLOGICAL = "![" * 10_000  # seconds of CommonMark parsing, at the field's length limit
+PATHOLOGICAL = "![" * 10_000  # half a second of CommonMark parsing or more, at a field's limit
 
 
 def test_healthz_answers_within_a_second_during_a_pathological_render(tmp_path: Path) -> None:
@@ -22,12 +22,14 @@ def test_healthz_answers_within_a_second_during_a_pathological_render(tmp_path: 
         httpx.Client(base_url=base_url, timeout=30) as client,
     ):
         etag = client.get(DRAFT, headers=editor).headers["etag"]
-        section = {"kind": "intro", "key": "intro", "title": "Introduction", "body": PATHOLOGICAL}
+        # Six such fields in one section: seconds of rendering, whatever the machine.
+        items = [{"title": f"Item {n}", "body": PATHOLOGICAL} for n in range(6)]
+        section = {"kind": "benefits", "key": "benefits", "title": "Benefits", "items": items}
         answers: list[httpx.Response] = []
         saving = threading.Thread(
             target=lambda: answers.append(
                 client.put(
-                    f"{DRAFT}/sections/intro", json=section, headers={**editor, "If-Match": etag}
+                    f"{DRAFT}/sections/benefits", json=section, headers={**editor, "If-Match": etag}
                 )
             )
         )
@@ -42,6 +44,6 @@ def test_healthz_answers_within_a_second_during_a_pathological_render(tmp_path: 
         saving.join()
         took = time.perf_counter() - started
     assert answers[0].status_code == 400, answers[0].text
-    assert took > 1.0  # the render did run for that long
+    assert took > 1.5  # the renders did run for that long
     assert len(probes) >= 5, probes  # asked again and again while it ran
     assert max(probes) < 1.0, probes
