@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 from schema.article import Article, Review, Reviewer
 from schema.sections import IntroSection
 from seed.data import load_seed_article
+from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.channels.render import render_web
 from service.config import Settings
@@ -28,11 +29,12 @@ from service.edge.prepared import prepare_response
 from service.edge.replay import CachedEntry, ResponseCache
 from service.editorial import drafts, live
 from service.editorial.actor import Actor
-from service.editorial.tokens import issue_token
 from service.editorial.versions import draft_etag
-from service.store.db import ContentDB, Generation
+from service.store.db import ContentDB
+from service.store.versions import PublicVersions
 from tests.conftest import EDITOR, REVIEWER, SLUG, Headers
 from tests.editorial.steps import approved_draft, edit_intro
+from tests.tokens import issued_headers
 
 Client = TestClient[Litestar]
 A = f"/v1/admin/articles/{SLUG}"
@@ -158,18 +160,21 @@ def test_a_rollback_restarts_an_untouched_draft_from_the_restored_revision(
 # --- The response cache never keeps what an old generation built ------------------------
 
 
-def test_the_response_cache_refuses_a_response_built_before_a_write(tmp_path: Path) -> None:
-    generation = Generation(tmp_path / "content.db.generation")
-    cache = ResponseCache(generation)
-    built_at = cache.generation  # a request reads the generation, then builds from old content
-    stale = CachedEntry(prepare_response(b"old", media_type="text/plain", surrogate_keys=[]), "/x")
-    generation.bump()  # a publish commits meanwhile (in any worker)
-    assert cache.get(("/other", b"")) is None  # another request has seen the new generation
-    cache.put(("/x", b""), stale, built_at)
+def test_the_response_cache_refuses_a_response_built_before_a_publish(
+    seeded_db: ContentDB,
+) -> None:
+    cache = ResponseCache(PublicVersions(seeded_db))
+    built_at = cache.snapshot()  # a request reads the versions, then builds from old content
+    old = prepare_response(b"old", media_type="text/plain", surrogate_keys=[], version_key=SLUG)
+    publish_seed_variant(seeded_db, intro_body="Changed meanwhile.", actor="test")
+    assert cache.get(("/other", b"")) is None  # another request has seen the new versions
+    cache.put(("/x", b""), CachedEntry(old, "/x"), built_at)
     assert cache.get(("/x", b"")) is None
-    fresh = CachedEntry(prepare_response(b"new", media_type="text/plain", surrogate_keys=[]), "/x")
-    cache.put(("/x", b""), fresh, cache.generation)
-    assert cache.get(("/x", b"")) is fresh
+    new = prepare_response(b"new", media_type="text/plain", surrogate_keys=[], version_key=SLUG)
+    fresh = CachedEntry(new, "/x")
+    cache.put(("/x", b""), fresh, cache.snapshot())
+    served = cache.get(("/x", b""))
+    assert served is not None and served.prepared is fresh.prepared
 
 
 # --- The render cache tells apart two databases with the same revision number -----------
@@ -191,7 +196,7 @@ def test_the_render_cache_is_keyed_by_when_a_revision_was_made(two_servers: Any)
     for (client, app), dose in zip(two_servers, (0.6, 0.7), strict=True):
         db: ContentDB = app.state["db"]
         tokens = {
-            role: {"Authorization": f"Bearer {issue_token(db, name, role)}"}
+            role: issued_headers(db.path, name, role)
             for name, role in ((EDITOR, "editor"), (REVIEWER, "reviewer"))
         }
         section, etag = _therapies(client, tokens["editor"])

@@ -31,7 +31,7 @@ EXPECTED: dict[str, tuple[bool, str | None, str, str]] = {
     "/v1/schema/content.json": (True, "public", "public", "/v1/schema/content.json"),
     "/v1/admin/articles": (False, "admin", "admin", "unmatched"),
     f"/v1/admin/articles/{SLUG}/draft": (False, "admin", "admin", "unmatched"),
-    "/admin/articles": (False, "admin", "public", "unmatched"),
+    "/admin/articles": (False, "admin", "none", "unmatched"),  # the web app: no CORS at all
     "/healthz": (False, None, "public", "/healthz"),
     "/readyz": (False, None, "public", "/readyz"),
     "/metrics": (False, None, "public", "/metrics"),

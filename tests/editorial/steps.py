@@ -9,6 +9,7 @@ from service.editorial.actor import Actor
 from service.editorial.versions import draft_etag
 from service.store.db import ContentDB
 from tests.conftest import SLUG
+from tests.reviewer_profiles import ensure_reviewer_profile
 
 EDITOR = Actor(name="Erin Editor", role="editor", request_id="req-1")
 OTHER_EDITOR = Actor(name="Sam Second", role="editor")
@@ -25,7 +26,9 @@ def edit_intro(db: ContentDB, actor: Actor = EDITOR, text: str = "Changed.") -> 
 
 
 def approved_draft(db: ContentDB) -> Draft:
-    """A draft edited by the editor, submitted and approved by the reviewer."""
+    """A draft edited by the editor, submitted and approved by the reviewer (who has a current
+    reviewer profile, as approving needs)."""
+    ensure_reviewer_profile(db.path, REVIEWER.name)
     edit_intro(db)
     submitted = review.submit(db, EDITOR, SLUG, None)
     return review.approve(db, REVIEWER, SLUG, draft_etag(submitted), "MD")

@@ -449,7 +449,8 @@ def test_a_rollback_is_an_event_of_its_own_naming_every_changed_section(
     assert last_audit(seeded_db)[5] == (
         f"restored revision 1; sections changed: {', '.join(change.sections_changed)}"
     )
-    [event] = content.list_events(seeded_db, after=0, limit=100)[-1:]
+    with seeded_db.read() as conn:
+        [event] = content.list_events(conn, after=0, limit=100)[-1:]
     assert (event.action, event.revision) == ("rolled_back", 3)
 
 

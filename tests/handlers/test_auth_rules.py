@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 from litestar import Litestar, get
-from litestar.exceptions import NotAuthorizedException
 from litestar.testing import TestClient
 
 from service.config import Settings
 from service.editorial import history
-from service.errors import FieldError, InvalidInput
-from service.handlers import auth
+from service.editorial import tokens as auth
+from service.errors import FieldError, InvalidInput, Unauthorized
+from service.handlers import auth as guards
 from service.store.db import ContentDB
 from tests.conftest import SLUG
 
@@ -35,7 +35,7 @@ def _last_audit(db: ContentDB) -> tuple[str, str, str | None, str]:
 def test_a_refused_token_says_why_and_challenges(
     db: ContentDB, header: str | None, detail: str
 ) -> None:
-    with pytest.raises(NotAuthorizedException) as refused:
+    with pytest.raises(Unauthorized) as refused:
         auth.authenticate(db, header)
     assert refused.value.detail == detail
     assert refused.value.headers == {"WWW-Authenticate": 'Bearer realm="admin"'}
@@ -46,7 +46,7 @@ def test_a_revoked_token_is_refused_as_revoked(db: ContentDB) -> None:
     principal = auth.authenticate(db, f"Bearer {token}")
     assert (principal.name, principal.role) == ("Dana", "editor")
     auth.revoke_tokens(db, "Dana")
-    with pytest.raises(NotAuthorizedException) as refused:
+    with pytest.raises(Unauthorized) as refused:
         auth.authenticate(db, f"Bearer {token}")
     assert refused.value.detail == "The token was revoked."
 
@@ -103,12 +103,12 @@ def test_a_handler_naming_no_roles_admits_only_admins() -> None:
     def unlisted() -> None:
         """A route someone forgot to give roles."""
 
-    @get("/listed", opt={"roles": auth.EDITORS}, sync_to_thread=False)
+    @get("/listed", opt={"roles": guards.EDITORS}, sync_to_thread=False)
     def listed() -> None:
         """A route for editors."""
 
-    assert auth.roles_of(unlisted) == ()
-    assert auth.roles_of(listed) == ("editor",)
+    assert guards.roles_of(unlisted) == ()
+    assert guards.roles_of(listed) == ("editor",)
 
 
 def test_the_audit_row_carries_the_request_id_of_the_admin_request(

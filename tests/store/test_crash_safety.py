@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-import select
+import selectors
 import signal
 import subprocess
 import sys
@@ -31,8 +31,11 @@ def _run_and_kill(db_path: Path, rng: random.Random) -> dict[int, str]:
     acknowledged: dict[int, str] = {}
     deadline = None
     buffer = b""
+    # A selector, not select(): late in a long suite the pipe's descriptor may exceed 1024.
+    watch = selectors.DefaultSelector()
+    watch.register(child.stdout, selectors.EVENT_READ)
     while True:
-        ready, _, _ = select.select([child.stdout], [], [], 0.005)
+        ready = watch.select(0.005)
         if ready:
             chunk = os.read(child.stdout.fileno(), 65536)
             buffer += chunk
