@@ -20,11 +20,11 @@ from schema.admin import Role
 from seed.data import load_seed_article
 from seed.loader import load_seed
 from service.channels.webhook_signature import sign
-from service.editorial.tokens import issue_token
 from service.startup import prepare_database
 from service.store.db import ContentDB
 from tests.e2e.conftest import ROOT, free_port, running_server
 from tests.e2e.varnish import running_varnish
+from tests.tokens import issued_headers
 
 SLUG = "ketamine-therapy-for-anxiety"
 OTHER = "ketamine-for-depression"
@@ -52,10 +52,9 @@ def prepared(database: Path) -> dict[Role, Headers]:
     try:
         prepare_database(db)
         load_seed(db, msgspec.structs.replace(load_seed_article(), slug=OTHER))
-        tokens = {role: issue_token(db, name, role) for role, name in people.items()}
     finally:
         db.close()
-    return {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+    return {role: issued_headers(database, name, role) for role, name in people.items()}
 
 
 @contextmanager
