@@ -20,9 +20,7 @@ from service.handlers.auth import EDITORS, REVIEWERS
 from service.handlers.params import Db, Key, Slug, Who
 from service.webapp.access import flash
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
-from service.webapp.views import article_url, page, see_other
-
-ETAG_FIELD = "_etag"
+from service.webapp.views import ETAG_FIELD, article_url, page, see_other
 
 
 async def _fields(request: Request[Any, Any, Any]) -> dict[str, str]:

@@ -40,10 +40,9 @@ from service.webapp.formdata import (
     to_struct,
 )
 from service.webapp.forms import build_form
-from service.webapp.views import article_url, is_htmx, page, see_other
+from service.webapp.views import ETAG_FIELD, article_url, is_htmx, page, see_other
 
 KINDS: dict[str, type[Any]] = {str(struct_info(cls).tag): cls for cls in SECTION_TYPES}
-ETAG_FIELD = "_etag"
 Kind = Annotated[
     str | None, QueryParameter(description="The kind of a new section.", max_length=40)
 ]

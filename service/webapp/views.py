@@ -21,6 +21,8 @@ from service.webapp.sessions import SessionClaims
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 PREFIX = "/admin"
+# The hidden form field that carries the draft ETag the form was rendered from.
+ETAG_FIELD = "_etag"
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
