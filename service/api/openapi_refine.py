@@ -16,7 +16,7 @@ from litestar import Litestar, Request
 from litestar._openapi.plugin import OpenAPIPlugin
 
 from schema.base import Model
-from service.api.openapi_valid import make_valid
+from service.api.openapi_valid import make_valid, walk
 
 REF_TEMPLATE = "#/components/schemas/{name}"
 # (path, method) -> the example body of its 200 JSON response.
@@ -41,6 +41,35 @@ def _close_objects(schemas: dict[str, Any], types: dict[str, type[Model]]) -> No
             schema["additionalProperties"] = False
 
 
+def _discriminator(union: list[Any], types: dict[str, type[Model]]) -> dict[str, Any] | None:
+    """The discriminator of a union of references to tagged Structs (one tag field), or None."""
+    prefix = REF_TEMPLATE.format(name="")
+    mapping: dict[str, str] = {}
+    fields: set[str | None] = set()
+    for member in union:
+        ref = member.get("$ref", "") if isinstance(member, dict) else ""
+        struct = types.get(ref.removeprefix(prefix)) if ref.startswith(prefix) else None
+        if struct is None:
+            return None
+        config = struct.__struct_config__
+        fields.add(config.tag_field)
+        mapping[str(config.tag)] = ref
+    if len(fields) != 1 or None in fields:
+        return None
+    return {"propertyName": fields.pop(), "mapping": mapping}
+
+
+def _discriminate_unions(paths: dict[str, Any], types: dict[str, type[Model]]) -> None:
+    """Litestar writes a request or response body that is a tagged union (one section) as a
+    bare ``oneOf``; name the tag as its discriminator, as msgspec does in the components."""
+    for node in walk(paths):
+        union = node.get("oneOf")
+        if isinstance(union, list) and "discriminator" not in node:
+            discriminator = _discriminator(union, types)
+            if discriminator is not None:
+                node["discriminator"] = discriminator
+
+
 def refine_openapi(app: Litestar) -> dict[str, Any]:
     """Replace the components generated from our Structs with msgspec's schema of them."""
     spec: dict[str, Any] = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
@@ -50,6 +79,7 @@ def refine_openapi(app: Litestar) -> dict[str, Any]:
     _, generated = msgspec.json.schema_components(named, ref_template=REF_TEMPLATE)
     _close_objects(generated, types)
     components.update(generated)
+    _discriminate_unions(spec.get("paths", {}), types)
     _add_examples(spec, app.state.get("openapi_examples"))
     make_valid(spec)
     return spec

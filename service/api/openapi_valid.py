@@ -19,18 +19,19 @@ COMPONENT_RULES: Final[dict[str, dict[str, Any]]] = {
 _WHOLE_NUMBER: Final = "Written as a whole number (`3`, not `3.0`)."
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON document, the document first."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from walk(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _walk(value)
+            yield from walk(value)
 
 
 def _fix_media_examples(spec: dict[str, Any]) -> None:
-    for node in _walk(spec.get("paths", {})):
+    for node in walk(spec.get("paths", {})):
         examples = node.get("examples")
         if isinstance(examples, dict) and ("schema" in node or "example" in node or examples):
             for example in examples.values():
@@ -50,7 +51,7 @@ def _fix_headers(spec: dict[str, Any]) -> None:
 
 
 def _state_whole_numbers(schemas: dict[str, Any]) -> None:
-    for node in _walk(schemas):
+    for node in walk(schemas):
         if node.get("type") == "integer" and _WHOLE_NUMBER not in node.get("description", ""):
             node["description"] = f"{node.get('description', '')} {_WHOLE_NUMBER}".strip()
 
@@ -64,6 +65,6 @@ def make_valid(spec: dict[str, Any]) -> None:
         if name in schemas:
             schemas[name].update(rules)
     _state_whole_numbers(schemas)
-    for node in _walk(spec.get("paths", {})):
+    for node in walk(spec.get("paths", {})):
         if node.get("in") == "query" and node.get("schema", {}).get("type") == "integer":
             node["description"] = f"{node.get('description', '')} {_WHOLE_NUMBER}".strip()
