@@ -13,6 +13,8 @@ ALLOW_PRIVATE_WEBHOOKS ?= false
 CDN_PORT ?= 8080
 PURGER_PORT ?= 8090
 REPLICA_URL ?= data/replica
+NODE_TOOLS := tests/typescript
+NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed
 export HOST PORT WORKERS CONTENT_DB RATE_LIMIT ALLOW_PRIVATE_WEBHOOKS REPLICA_URL
 ifdef REPLICATION_LAG_LIMIT
 export REPLICATION_LAG_LIMIT
@@ -23,7 +25,7 @@ endif
 
 .DEFAULT_GOAL := help
 .PHONY: help run run-cdn run-replicated test lint seed schema token bench bench-replication \
-	mutants browser varnish screenshots clean
+	mutants browser varnish node-tools screenshots clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,7 +47,7 @@ run-cdn: $(STAMP) varnish ## Serve through Varnish on :$(CDN_PORT), purged on pu
 run-replicated: $(STAMP) ## Serve as `make run`, with Litestream replicating $(CONTENT_DB) to $(REPLICA_URL)
 	$(BIN)/python -m service replicate
 
-test: $(STAMP) browser varnish ## Run the whole test suite
+test: $(STAMP) browser varnish node-tools ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff, mypy and the import contracts (the layers)
@@ -79,8 +81,15 @@ varnish: ## Install Debian's varnish and varnish-modules (xkey) when missing
 	@{ command -v varnishd || test -x /usr/sbin/varnishd; } >/dev/null 2>&1 && test -n "$$(find /usr/lib -name libvmod_xkey.so -print -quit)" \
 		|| { apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; }
 
+node-tools: $(NODE_STAMP) ## Install the TypeScript tools the type tests use, as pinned in tests/typescript/package-lock.json
+
+$(NODE_STAMP): $(NODE_TOOLS)/package-lock.json $(NODE_TOOLS)/package.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix $(NODE_TOOLS) --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
 screenshots: $(STAMP) browser ## Write PNGs of the web app's pages to docs/screenshots/ (real server, chromium)
 	$(BIN)/python -m tests.e2e.screenshots
 
 clean: ## Remove the virtualenv and caches (keeps data/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) $(NODE_TOOLS)/node_modules .pytest_cache .mypy_cache .ruff_cache mutants

@@ -6,7 +6,7 @@ The generators a frontend would run (``openapi-typescript``, ``json-schema-to-ty
 turn the documents the app serves into ``.d.ts`` files; ``tests/typescript/narrowing.ts``
 switches on ``section.kind`` and reads, in each branch, a field only that kind has. One
 ``tsc --noEmit --strict`` run compiles it against each generated file, and against two broken
-specs (``kind`` a plain string, no discriminator; sections a loose object), which must fail to compile.
+specs (``kind`` a plain string, no discriminator; sections a loose object), which must fail.
 """
 
 from __future__ import annotations
