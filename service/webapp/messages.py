@@ -39,7 +39,7 @@ def _walk(node: Node, trail: list[str], problems: list[Problem]) -> None:
     if node.error:
         node.error = reword(node, node.error)
         if node.name:
-            where = " › ".join([*trail, node.label])
+            where = " > ".join([*trail, node.label])
             problems.append(Problem(_first_input(node) or node.id, f"{where}: {node.error}"))
         else:  # the whole form's error has no field to go to: the link goes to the message
             problems.append(Problem(node.id + "-error", node.error))
@@ -79,7 +79,7 @@ def reword(node: Node, message: str) -> str:
 
 
 def _range_message(node: Node, low: tuple[str, str], high: tuple[str, str]) -> str:
-    """"Maximum dose (1 mg/kg) must not be less than the minimum (2 mg/kg)"."""
+    """ "Maximum dose (1 mg/kg) must not be less than the minimum (2 mg/kg)"."""
     children = {child.name.rpartition(".")[2]: child for child in node.children}
     name, unit = node.label, ""
     in_label = _UNIT_IN_LABEL.match(name)
