@@ -17,8 +17,11 @@
     // HTMX cancels the browser's own submit on its forms; only an uncancelled one navigates.
     if (watched(event.target) && !event.defaultPrevented) { dirty = false; }
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (document.querySelector("form[data-warn-unsaved] #saved")) { dirty = false; }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // Only the form's own answer counts, not a Markdown preview swapped in after the notice.
+    var form = event.target;
+    if (form instanceof Element && form.matches("form[data-warn-unsaved]") &&
+        form.querySelector("#saved")) { dirty = false; }
   });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {
