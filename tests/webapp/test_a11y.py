@@ -87,6 +87,13 @@ def test_every_aria_describedby_names_an_element_of_the_page(
         ]
         assert named
         assert set(named) <= ids, set(named) - ids
+        # And every in-page link (the skip link, the error summary's) leads somewhere.
+        targets = {
+            str(e.attrs["href"])[1:]
+            for e in document.find_all("a")
+            if str(e.attrs.get("href", "")).startswith("#")
+        }
+        assert targets and targets <= ids, targets - ids
 
 
 def test_a_failed_save_puts_an_error_summary_first_that_links_to_each_field(
