@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schema.admin import AuditPage, ContentDiff, RevisionList, RevisionSummary
+from schema.admin import AuditEntry, AuditPage, ContentDiff, RevisionList, RevisionSummary
 from schema.article import Revision
 from schema.citations import unused_references
 from service.channels.diff import changed_section_keys, diff_content
@@ -137,3 +137,22 @@ def read_audit(db: ContentDB, *, article: str | None, since: str | None, limit: 
     entries = entries[:limit]
     next_since = str(entries[-1].id) if entries else (since or "0").strip()
     return AuditPage(entries=entries, next_since=next_since, has_more=has_more)
+
+
+def read_audit_newest(
+    db: ContentDB, *, article: str | None, before: int | None, limit: int
+) -> tuple[list[AuditEntry], int | None]:
+    """A page of the audit log, newest first, before the ``before`` id; and the next page's."""
+    with db.read() as conn:
+        entries = audit.list_audit(
+            conn,
+            article=article,
+            after_id=0,
+            since=None,
+            limit=limit + 1,
+            before_id=before,
+            newest_first=True,
+        )
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    return entries, entries[-1].id if has_more else None

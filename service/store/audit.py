@@ -37,8 +37,10 @@ def list_audit(
     after_id: int,
     since: datetime | None,
     limit: int,
+    before_id: int | None = None,
+    newest_first: bool = False,
 ) -> list[AuditEntry]:
-    """Audit rows after an id (and at or after a time), oldest first."""
+    """Audit rows after an id, before another (and at or after a time), oldest first or not."""
     sql = (
         "SELECT id, at, actor, role, action, article, revision, request_id, detail FROM audit "
         "WHERE id > ?"
@@ -50,7 +52,10 @@ def list_audit(
     if since is not None:
         sql += " AND at >= ?"
         params.append(format_time(since))
-    sql += " ORDER BY id LIMIT ?"
+    if before_id is not None:
+        sql += " AND id < ?"
+        params.append(before_id)
+    sql += f" ORDER BY id{' DESC' if newest_first else ''} LIMIT ?"
     params.append(limit)
     return [
         AuditEntry(

@@ -40,6 +40,7 @@ from service.webapp.formdata import (
     to_struct,
 )
 from service.webapp.forms import build_form
+from service.webapp.messages import explain
 from service.webapp.views import ETAG_FIELD, article_url, is_htmx, page, see_other
 
 KINDS: dict[str, type[Any]] = {str(struct_info(cls).tag): cls for cls in SECTION_TYPES}
@@ -95,6 +96,7 @@ def _form_page(
     **context: Any,
 ) -> Response[Any]:
     form = build_form(target.cls, value, errors, skip=frozenset({"key"}), focus=focus)
+    problems = explain(form)
     return page(
         request,
         "_editor_form.html" if is_htmx(request) else "editor.html",
@@ -103,6 +105,7 @@ def _form_page(
         draft=draft,
         etag=etag or draft_etag(draft),
         form=form,
+        problems=problems,
         kind=str(struct_info(target.cls).tag or ""),
         is_new=target.key is not None and target.current(draft) is None,
         **{"saved": False, "conflict": None, **context},

@@ -19,9 +19,8 @@ from schema.units import DOSE_UNITS, TIME_UNITS
 from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
 from service.webapp.fieldtypes import choices, editable_fields, join, struct_info, widget_for
+from service.webapp.labels import humanize, singular
 
-# Labels people read where a field's name alone would be terse.
-_LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
 # Option labels come from the vocabularies; keys that appear in two (none today) read the first.
 _OPTION_LABELS: dict[str, str] = {
     **{key: term.label for key, term in ROUTES.items()},
@@ -55,24 +54,27 @@ class Node:
     can_add: bool = True
     preview_html: str = ""
     is_focused: bool = False
+    group_error: str = ""  # the id of the enclosing group's error, which is about this input too
+
+    @property
+    def described_by(self) -> str:
+        """The ids of this input's help text and errors, for ``aria-describedby``."""
+        ids = [
+            self.id + "-hint" if self.hint else "",
+            self.id + "-error" if self.error else "",
+            self.group_error,
+        ]
+        return " ".join(i for i in ids if i)
+
+    @property
+    def is_invalid(self) -> bool:
+        """Whether an error is about this input: its own or its group's."""
+        return bool(self.error or self.group_error)
 
     @property
     def id(self) -> str:
         """The element id: the name with every run of other characters made a hyphen."""
         return "f-" + (_ID_CHARS.sub("-", self.name.lower()).strip("-") or "form")
-
-
-def humanize(name: str) -> str:
-    """A field name as a label: ``side_effects`` -> ``Side effects``."""
-    return _LABELS.get(name) or name.replace("_", " ").capitalize()
-
-
-def singular(name: str) -> str:
-    """The label of one item of a list field: ``therapies`` -> ``Therapy``."""
-    label = humanize(name)
-    if label.endswith("ies"):
-        return label[:-3] + "y"
-    return label[:-1] if label.endswith("s") and not label.endswith("ss") else label
 
 
 def build_form(

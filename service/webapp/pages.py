@@ -29,9 +29,9 @@ Config = NamedDependency[Settings]
 ArticleFilter = Annotated[
     str | None, QueryParameter(description="Only this article's entries.", max_length=120)
 ]
-AuditSince = Annotated[
-    str | None,
-    QueryParameter(description="Entries after this audit id.", max_length=20, pattern=r"^\d*$"),
+AuditBefore = Annotated[
+    int | None,
+    QueryParameter(description="Entries older than this audit id.", ge=1),
 ]
 AUDIT_PAGE = 100
 NOT_REVIEWED = Reviewer(name="Not yet reviewed")
@@ -183,22 +183,26 @@ class PagesController(Controller):
         )
 
     @get("/articles/{slug:str}/history", opt={"roles": READERS}, sync_to_thread=False)
-    def show_history(self, request: Request[Any, Any, Any], db: Db, slug: Slug) -> Template:
+    def show_history(
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+    ) -> Template:
         """The published revisions, newest first, with rollback for editors."""
         return page(
             request,
             "history.html",
             slug=slug,
+            title=drafts.read_draft(db, slug, actor).fields.title,
             history=history.list_history(db, slug),
         )
 
     @get("/articles/{slug:str}/history/{number:int}", opt={"roles": READERS}, sync_to_thread=False)
     def revision_diff(
-        self, request: Request[Any, Any, Any], db: Db, slug: Slug, number: Number
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, number: Number
     ) -> Template:
         """What one published revision changed from the one before it."""
         diff = history.diff_revisions(db, slug, number, None)
-        return page(request, "revision.html", slug=slug, diff=diff, revision=number)
+        title = drafts.read_draft(db, slug, actor).fields.title
+        return page(request, "revision.html", slug=slug, title=title, diff=diff, revision=number)
 
     @get("/audit", opt={"roles": ADMINS}, sync_to_thread=False)
     def audit(
@@ -206,11 +210,20 @@ class PagesController(Controller):
         request: Request[Any, Any, Any],
         db: Db,
         article: ArticleFilter = None,
-        since: AuditSince = None,
+        before: AuditBefore = None,
     ) -> Template:
-        """Admin: the audit log, oldest first, filterable by article."""
+        """Admin: the audit log, newest first, filterable by article."""
         with db.read() as conn:
             slugs = [item.slug for item in overview.list_overviews(conn)]
         chosen = article or None
-        log = history.read_audit(db, article=chosen, since=since or None, limit=AUDIT_PAGE)
-        return page(request, "audit.html", log=log, slugs=slugs, article=chosen or "")
+        entries, older = history.read_audit_newest(
+            db, article=chosen, before=before, limit=AUDIT_PAGE
+        )
+        return page(
+            request,
+            "audit.html",
+            entries=entries,
+            older=older,
+            slugs=slugs,
+            article=chosen or "",
+        )

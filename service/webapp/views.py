@@ -36,6 +36,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     )
     environment.filters["when"] = format_time
     environment.filters["value"] = format_value
+    environment.filters["when_exact"] = format_exact_time
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -44,6 +45,13 @@ def format_time(value: Any) -> str:
     if value is None:
         return ""
     return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def format_exact_time(value: Any) -> str:
+    """A time to the second, for the audit log: ``2026-03-02 07:00:05 UTC``."""
+    if value is None:
+        return ""
+    return f"{value:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def format_value(value: Any) -> str:

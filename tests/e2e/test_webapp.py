@@ -64,7 +64,9 @@ def test_editor_fixes_a_dose_reviewer_approves_and_the_web_render_shows_it(
         editor.get_by_label("Maximum").first.fill("1")
         save(editor)
         error = editor.locator("#f-therapies-0-dose > #f-therapies-0-dose-error")
-        expect(error).to_have_text("`min` (2) must not exceed `max` (1)")
+        expect(error).to_have_text(
+            "Maximum dose (1 mg/kg) must not be less than the minimum (2 mg/kg)"
+        )
         editor.locator("#f-therapies-0-dose-min").fill("0.4")
         editor.locator("#f-therapies-0-dose-max").fill("0.9")
         save(editor)

@@ -38,7 +38,7 @@ def test_min_above_max_shows_the_error_next_to_the_dose_fields(
         )
     ]
     assert 'id="f-therapies-0-dose-error"' in dose
-    assert "must not exceed" in dose
+    assert "Maximum dose (1 mg/kg) must not be less than the minimum (2 mg/kg)" in dose
     assert 'value="2"' in dose  # what was typed stays in the form
     assert 'id="f-therapies-0-dose-max"' in dose
 

@@ -144,7 +144,7 @@ def test_a_notice_comes_from_the_server_not_the_url(
     submitted = client.post(f"{ARTICLE}/submit", data={"_csrf": csrf}, follow_redirects=False)
     assert submitted.headers["location"] == ARTICLE  # nothing to tamper with in the URL
     shown = client.get(ARTICLE).text
-    assert '<p class="notice ok" role="status">Submitted for review.</p>' in shown
+    assert 'role="status" id="notice" tabindex="-1" autofocus>Submitted for review.</p>' in shown
     assert "Submitted for review." not in client.get(ARTICLE).text  # shown once
 
 
