@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Final, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Final, get_args, get_origin, get_type_hints
 
 import msgspec
 from msgspec import Meta
@@ -21,6 +21,15 @@ class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tru
     msgspec applies ``kw_only`` only to the fields a class itself declares, so subclasses list
     required fields before defaulted ones; subclasses repeat ``frozen=True`` so mypy knows it.
     """
+
+
+def present_fields(patch: msgspec.Struct) -> dict[str, Any]:
+    """The fields a patch names: every field not left ``UNSET``, by name."""
+    return {
+        name: value
+        for name, value in msgspec.structs.asdict(patch).items()
+        if value is not msgspec.UNSET
+    }
 
 
 # Meta(pattern=...) is an unanchored search, so every pattern is anchored with ^...$.

@@ -9,6 +9,7 @@ import msgspec
 
 from schema.api import ArticleCreate, ArticlePatch
 from schema.article import MAX_SECTIONS, ArticleFields, Draft
+from schema.base import present_fields
 from schema.references import DOSE_REFERENCES, section_literal_doses
 from schema.sections import Section
 from service.editorial.actor import Actor, record
@@ -182,11 +183,7 @@ def patch_draft(
     db: ContentDB, actor: Actor, slug: str, patch: ArticlePatch, if_match: str | None
 ) -> Draft:
     """Change article fields and the section order; only the fields present change."""
-    given = {
-        name: value
-        for name, value in msgspec.structs.asdict(patch).items()
-        if value is not msgspec.UNSET
-    }
+    given = present_fields(patch)
     if not given:
         raise InvalidInput(
             "The patch names no field to change.",
