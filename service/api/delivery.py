@@ -96,6 +96,8 @@ class DeliveryController(Controller):
     path = "/v1"
     tags = ["delivery"]  # noqa: RUF012 - Litestar reads these class attributes
     opt = SKIP_COMPRESSION
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; public_get and serve_prepared hold the rest.
 
     @public_get(
         "/sitemap.xml",

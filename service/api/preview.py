@@ -66,6 +66,8 @@ class PreviewController(Controller):
     path = "/v1/preview/articles"
     tags = ["preview"]  # noqa: RUF012 - Litestar reads these class attributes
     security = SECURITY_PREVIEW
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; _preview_get and _check hold the rest.
 
     @_preview_get(
         "/{slug:str}",

@@ -146,6 +146,8 @@ class PublicController(Controller):
     path = "/v1"
     tags = ["public"]  # noqa: RUF012 - Litestar reads these class attributes
     opt = SKIP_COMPRESSION
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; public_get and serve_prepared hold the rest.
 
     @public_get(
         "/articles",

@@ -72,6 +72,7 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
     """A new, unpublished article whose content lives in its first draft."""
     refuse_literal_doses(body.sections, "$.sections[{index}]")
     refuse_slow_rich_text(body.sections, "$.sections[{index}]")
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     fields = ArticleFields(
         title=body.title,
         summary=body.summary,

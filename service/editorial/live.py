@@ -54,6 +54,7 @@ def _publish_locked(
     draft = locked.draft
     if draft.review is None:  # an approved draft always carries its review; never publish without
         raise wrong_state(draft, "published", _APPROVED)
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     number, changed = make_live(
         conn,
         locked.article_id,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import msgspec
 from msgspec import UNSET
 
+# The same names as api/admin/webhooks.py imports: both speak the webhook shapes.
 from schema.webhooks import (
     WEBHOOK_EVENT_TYPES,
     Webhook,

@@ -42,6 +42,8 @@ class HistoryController(Controller):
     """``/v1/admin``: published revisions, their diffs, and the audit log."""
 
     tags = ["admin: history and audit"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         get,

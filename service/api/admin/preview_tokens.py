@@ -33,6 +33,8 @@ class PreviewTokenController(Controller):
 
     path = "/preview-tokens"
     tags = ["admin: preview"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         post,

@@ -20,6 +20,8 @@ class ReviewController(Controller):
 
     path = "/articles/{slug:str}"
     tags = ["admin: review and publishing"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         post,

@@ -31,6 +31,8 @@ class ReviewerController(Controller):
 
     path = "/reviewers"
     tags = ["admin: trust"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         post,
@@ -108,6 +110,8 @@ class ReviewQueueController(Controller):
 
     path = "/reviews"
     tags = ["admin: trust"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         get,

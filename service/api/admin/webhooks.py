@@ -22,6 +22,7 @@ from litestar.openapi.spec import (
 )
 from litestar.params import PathParameter, QueryParameter
 
+# The same names as editorial/webhooks.py imports: both speak the webhook shapes.
 from schema.webhooks import (
     WEBHOOK_EVENT_TYPES,
     Webhook,
@@ -96,6 +97,8 @@ class WebhookController(Controller):
 
     path = "/webhooks"
     tags = ["admin: webhooks"]  # noqa: RUF012 - Litestar reads these class attributes
+    # Routes alike in shape to other admin routes: each its own documented operation, with
+    # the parameters Litestar injects by name; admin_route holds what they share.
 
     @admin_route(
         post,
