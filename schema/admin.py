@@ -130,6 +130,7 @@ class AuditEntry(Model, frozen=True):
     detail: str
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class AuditPage(Model, frozen=True):
     """Audit entries oldest first; pass ``next_since`` as ``since`` to continue."""
 

@@ -84,6 +84,7 @@ class ChangeEvent(Model, frozen=True):
     ] = None
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class ChangePage(Model, frozen=True):
     """A page of change events, oldest first, and the cursor to continue from."""
 
@@ -99,6 +100,7 @@ class ProblemFieldError(Model, frozen=True):
     message: str
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class Problem(Model, frozen=True, omit_defaults=True):
     """An RFC 9457 problem detail, served as ``application/problem+json``."""
 

@@ -116,6 +116,7 @@ class Article(Model, frozen=True):
         )
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class Revision(Model, frozen=True):
     """An immutable published revision: the content, its review, and how it came to be."""
 
@@ -159,6 +160,7 @@ DerivedState = Annotated[
 ]
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class Draft(Model, frozen=True, kw_only=True):
     """The working draft of an article: what editors change and reviewers sign off.
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
-from typing import Annotated, Final, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Final, get_args, get_origin, get_type_hints
 
 import msgspec
 from msgspec import Meta
@@ -23,11 +24,32 @@ class Model(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=Tru
     """
 
 
+def present_fields(patch: msgspec.Struct) -> dict[str, Any]:
+    """The fields a patch names: every field not left ``UNSET``, by name."""
+    return {
+        name: value
+        for name, value in msgspec.structs.asdict(patch).items()
+        if value is not msgspec.UNSET
+    }
+
+
+def ensure_unique(keys: Iterable[str], what: str) -> None:
+    """Reject keys that repeat, naming the first repeat (the ``ValueError`` becomes a
+    validation error)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise ValueError(f"{what} {key!r} appears more than once")
+        seen.add(key)
+
+
 # Meta(pattern=...) is an unanchored search, so every pattern is anchored with ^...$.
+KEY_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # slugs, section keys, reference keys
+# Constrained aliases, alike in shape only: each states its own limits and description.
 Slug = Annotated[
     str,
     Meta(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        pattern=KEY_PATTERN,
         min_length=1,
         max_length=120,
         description="URL-safe lowercase identifier: letters, digits and single hyphens.",
@@ -37,7 +59,7 @@ Slug = Annotated[
 SectionKey = Annotated[
     str,
     Meta(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        pattern=KEY_PATTERN,
         min_length=1,
         max_length=64,
         description="Stable key of a section within its article.",

@@ -16,12 +16,13 @@ from typing import Annotated, Final
 import msgspec
 from msgspec import Meta
 
-from schema.base import HttpUrl, Model, NonEmptyStr, rich_text_fields
+from schema.base import KEY_PATTERN, HttpUrl, Model, NonEmptyStr, ensure_unique, rich_text_fields
 
+# Constrained aliases, alike in shape only: each states its own limits and description.
 ReferenceId = Annotated[
     str,
     Meta(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        pattern=KEY_PATTERN,
         min_length=1,
         max_length=64,
         description="The reference's key within its article, cited as `[^key]` in rich text.",
@@ -92,11 +93,7 @@ class Reference(Model, frozen=True):
 
 def ensure_unique_reference_ids(references: list[Reference]) -> None:
     """Reject a reference list whose keys repeat."""
-    seen: set[str] = set()
-    for reference in references:
-        if reference.id in seen:
-            raise ValueError(f"reference key {reference.id!r} appears more than once")
-        seen.add(reference.id)
+    ensure_unique((reference.id for reference in references), "reference key")
 
 
 def iter_citations(value: object, path: str = "$") -> Iterator[tuple[str, str]]:

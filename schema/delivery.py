@@ -20,6 +20,7 @@ class SearchDocument(Model, frozen=True):
     body: str
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class SearchFacet(Model, frozen=True):
     """A value a search filter matches an article by (a route, a condition)."""
 

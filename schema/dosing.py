@@ -29,6 +29,7 @@ class OrderedRange(Model, frozen=True):
             raise ValueError(f"`min` ({self.min:g}) must not exceed `max` ({self.max:g})")
 
 
+# The ranges share OrderedRange's check; what stays alike is their declared fields.
 class DoseRange(OrderedRange, frozen=True):
     """A dose range with its UCUM unit; a single dose has ``min == max``."""
 

@@ -14,6 +14,7 @@ from schema.base import (
     OptionalRichText,
     RichText,
     SectionKey,
+    ensure_unique,
     plain_text,
 )
 from schema.citations import Citations
@@ -50,6 +51,7 @@ DerivedCoding = Annotated[
 ]
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class TitledItem(Model, frozen=True):
     """A list entry with a short title and a rich-text body (benefits, steps)."""
 
@@ -64,6 +66,7 @@ class CallToAction(Model, frozen=True):
     url: HttpUrl
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class Therapy(Model, frozen=True):
     """One way of giving a treatment, with its structured dosing (optional: talking therapies
     have none). ``route_coding`` and ``form_coding`` are read-only: derived from the keys."""
@@ -109,6 +112,7 @@ class Therapy(Model, frozen=True):
             raise ValueError("; ".join(problems))
 
 
+# Declarations, alike in shape only (fields and their docs): nothing to share but Model.
 class SideEffect(Model, frozen=True):
     """A named side effect with an optional qualifier, CIOMS frequency band and seriousness."""
 
@@ -281,8 +285,4 @@ SECTION_TYPES: tuple[type[Model], ...] = get_args(Section)
 
 def ensure_unique_keys(sections: list[Section]) -> None:
     """Reject a section list whose keys repeat (the ``ValueError`` becomes a validation error)."""
-    seen: set[str] = set()
-    for section in sections:
-        if section.key in seen:
-            raise ValueError(f"section key {section.key!r} appears more than once")
-        seen.add(section.key)
+    ensure_unique((section.key for section in sections), "section key")

@@ -37,6 +37,7 @@ class ReviewerCreate(Model, frozen=True):
     competing_interests: CompetingInterests = ""
 
 
+# A PATCH body repeats its create body's fields as optional: declared, as msgspec needs.
 class ReviewerPatch(Model, frozen=True):
     """Body of a reviewer profile PATCH: only the fields present change."""
 

@@ -69,6 +69,7 @@ class WebhookCreate(Model, frozen=True):
     description: WebhookDescription = ""
 
 
+# A PATCH body repeats its create body's fields as optional: declared, as msgspec needs.
 class WebhookPatch(Model, frozen=True):
     """Body of a subscription PATCH: only the fields present change."""
 

@@ -76,16 +76,26 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _outcome(run: Callable[[], object], failure: type[Exception], verb: str, done: str) -> int:
+    """Run one step of an operation command: say what failed (exit 1) or what was done (0)."""
+    try:
+        run()
+    except failure as error:
+        print(f"{verb} failed: {error}", file=sys.stderr)
+        return 1
+    print(done, file=sys.stderr)
+    return 0
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from service.store.backup import BackupError, backup_database
 
-    try:
-        backup_database(ContentDB(settings.content_db), Path(args.path))
-    except BackupError as error:
-        print(f"backup failed: {error}", file=sys.stderr)
-        return 1
-    print(f"backed up {settings.content_db} to {args.path} (integrity ok)", file=sys.stderr)
-    return 0
+    return _outcome(
+        lambda: backup_database(ContentDB(settings.content_db), Path(args.path)),
+        BackupError,
+        "backup",
+        f"backed up {settings.content_db} to {args.path} (integrity ok)",
+    )
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,13 +106,13 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from service.store.backup import BackupError, restore_database
 
-    try:
-        restore_database(Path(args.path), ContentDB(settings.content_db))
-    except BackupError as error:
-        print(f"restore failed: {error}", file=sys.stderr)
-        return 1
-    print(f"restored {settings.content_db} from {args.path}", file=sys.stderr)
-    return 0
+    # Alike in shape to _backup's call: the shared part is _outcome; the step and words differ.
+    return _outcome(
+        lambda: restore_database(Path(args.path), ContentDB(settings.content_db)),
+        BackupError,
+        "restore",
+        f"restored {settings.content_db} from {args.path}",
+    )
 
 
 def _restore_from_replica(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,6 +26,8 @@ class DomainError(Exception):
         self.errors = errors
 
 
+# The errors below are alike by design: a class per answer (status, title) so callers
+# raise and catch by name; declared, not generated.
 class InvalidInput(DomainError):
     """The request is malformed or fails validation."""
 

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from litestar import Controller, Request, Response, route
+from litestar import Controller, Request, Response
 from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
 from schema.delivery import SearchPage, SyncPage
-from service.api.openapi_docs import (
-    CONDITIONAL_GET_HEADERS,
-    json_response,
-    media_response,
-    not_modified,
-    problem_responses,
+from service.api.openapi_docs import json_response, media_response
+from service.api.public import (
+    SKIP_COMPRESSION,
+    Cache,
+    Db,
+    Limit,
+    Offset,
+    public_get,
+    serve_prepared,
 )
-from service.api.public import Cache, Db, Limit, Offset, serve_prepared
 from service.config import Settings
 from service.delivery import search, sitemap, sync
 from service.store.search import SearchFilters
 
 Config = NamedDependency[Settings]
-_METHODS: list[Any] = ["GET", "HEAD"]
 Query = Annotated[
     str,
     QueryParameter(
@@ -94,23 +95,20 @@ class DeliveryController(Controller):
 
     path = "/v1"
     tags = ["delivery"]  # noqa: RUF012 - Litestar reads these class attributes
-    opt = {"skip_compression": True}  # noqa: RUF012 - prepared responses are compressed already
+    opt = SKIP_COMPRESSION
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; public_get and serve_prepared hold the rest.
 
-    @route(
+    @public_get(
         "/sitemap.xml",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Sitemap of live articles",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: media_response(
-                "application/xml",
-                "Every live article's page under `PUBLIC_BASE_URL`, with `lastmod` from its "
-                "live revision.",
-                SITEMAP_EXAMPLE,
-            ),
-            304: not_modified(),
-        },
+        ok=media_response(
+            "application/xml",
+            "Every live article's page under `PUBLIC_BASE_URL`, with `lastmod` from its "
+            "live revision.",
+            SITEMAP_EXAMPLE,
+        ),
+        errors=(),
     )
     def get_sitemap(
         self, request: Request[Any, Any, Any], db: Db, cache: Cache, settings: Config
@@ -120,22 +118,15 @@ class DeliveryController(Controller):
             request, cache, lambda: sitemap.sitemap_response(db, settings.public_base_url)
         )
 
-    @route(
+    @public_get(
         "/search",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Search live content",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(
-                SearchPage,
-                "Sections (and article titles and summaries) matching every word, best bm25 "
-                "first with titles weighted; `snippet` is HTML whose only tags are `<mark>`.",
-                SEARCH_EXAMPLE,
-            ),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(
+            SearchPage,
+            "Sections (and article titles and summaries) matching every word, best bm25 "
+            "first with titles weighted; `snippet` is HTML whose only tags are `<mark>`.",
+            SEARCH_EXAMPLE,
+        ),
     )
     def search(
         self,
@@ -157,23 +148,16 @@ class DeliveryController(Controller):
             lambda: search.search_response(db, q, filters, limit=limit, offset=offset),
         )
 
-    @route(
+    @public_get(
         "/sync",
-        http_method=_METHODS,
-        sync_to_thread=False,
         summary="Sync live articles, with deletions",
-        response_headers=CONDITIONAL_GET_HEADERS,
-        responses={
-            200: json_response(
-                SyncPage,
-                "Without a token: every live article in full, paged. With one: the articles "
-                "changed since, in full, and the slugs withdrawn since (`deleted`). Follow "
-                "`next_token` while `has_more`; keep the last one for next time.",
-                SYNC_EXAMPLE,
-            ),
-            304: not_modified(),
-            **problem_responses(400),
-        },
+        ok=json_response(
+            SyncPage,
+            "Without a token: every live article in full, paged. With one: the articles "
+            "changed since, in full, and the slugs withdrawn since (`deleted`). Follow "
+            "`next_token` while `has_more`; keep the last one for next time.",
+            SYNC_EXAMPLE,
+        ),
     )
     def get_sync(
         self,

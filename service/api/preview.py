@@ -10,19 +10,19 @@ from typing import Annotated, Any, Final, Literal
 
 from litestar import Controller, Request, Response, route
 from litestar.datastructures import ResponseHeader
+from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter
 
 from schema.article import Article
 from schema.sections import Section
 from service.api.channels import Config
 from service.api.openapi_docs import json_response, media_response, problem_responses
-from service.api.public import Db, Format, SectionsFilter, Slug, refuse_unknown_query
+from service.api.public import READ_METHODS, Db, Format, SectionsFilter, Slug, refuse_unknown_query
 from service.api.public import Key as SectionKey
 from service.delivery import preview
 from service.editorial.preview import check_preview_token
 from service.handlers.auth import SECURITY_PREVIEW
 
-_METHODS: list[Any] = ["GET", "HEAD"]
 PREVIEW_HEADERS: Final = {
     "Cache-Control": "private, no-store",
     "X-Robots-Tag": "noindex",
@@ -36,6 +36,25 @@ _ERRORS = problem_responses(400, 401, 403, 404)
 Channel = Literal["web", "email", "text"]
 
 
+def _preview_get(path: str, summary: str, ok: ResponseSpec) -> route:
+    """The route decorator of every preview read: GET and HEAD, never in a thread, with the
+    preview headers and errors documented."""
+    return route(
+        path,
+        http_method=READ_METHODS,
+        sync_to_thread=False,
+        summary=summary,
+        response_headers=_DOC_HEADERS,
+        responses={200: ok, **_ERRORS},
+    )
+
+
+def _check(request: Request[Any, Any, Any], db: Db, slug: str) -> None:
+    """Refuse unknown query parameters, then a token that may not preview this draft."""
+    refuse_unknown_query(request)
+    check_preview_token(db, request.headers.get("authorization"), slug)
+
+
 def _answer(body: tuple[bytes, str]) -> Response[bytes]:
     content, media_type = body
     return Response(content=content, media_type=media_type, headers=PREVIEW_HEADERS)
@@ -47,17 +66,13 @@ class PreviewController(Controller):
     path = "/v1/preview/articles"
     tags = ["preview"]  # noqa: RUF012 - Litestar reads these class attributes
     security = SECURITY_PREVIEW
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; _preview_get and _check hold the rest.
 
-    @route(
+    @_preview_get(
         "/{slug:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
-        summary="Preview the working draft of an article",
-        response_headers=_DOC_HEADERS,
-        responses={
-            200: json_response(Article, "The draft in the public article shape."),
-            **_ERRORS,
-        },
+        "Preview the working draft of an article",
+        json_response(Article, "The draft in the public article shape."),
     )
     def get_article(
         self,
@@ -69,17 +84,13 @@ class PreviewController(Controller):
     ) -> Response[bytes]:
         """The draft; `revision` is the revision it was started from, the byline says if it
         is not yet reviewed."""
-        refuse_unknown_query(request)
-        check_preview_token(db, request.headers.get("authorization"), slug)
+        _check(request, db, slug)
         return _answer(preview.article_body(db, slug, format, sections))
 
-    @route(
+    @_preview_get(
         "/{slug:str}/sections/{key:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
-        summary="Preview one section of the working draft",
-        response_headers=_DOC_HEADERS,
-        responses={200: json_response(Section, "One typed section of the draft."), **_ERRORS},  # type: ignore[arg-type]
+        "Preview one section of the working draft",
+        json_response(Section, "One typed section of the draft."),  # type: ignore[arg-type]
     )
     def get_section(
         self,
@@ -90,20 +101,13 @@ class PreviewController(Controller):
         format: Format = "html",
     ) -> Response[bytes]:
         """One section of the draft."""
-        refuse_unknown_query(request)
-        check_preview_token(db, request.headers.get("authorization"), slug)
+        _check(request, db, slug)
         return _answer(preview.section_body(db, slug, key, format))
 
-    @route(
+    @_preview_get(
         "/{slug:str}/render/{channel:str}",
-        http_method=_METHODS,
-        sync_to_thread=False,
-        summary="Preview the working draft rendered for a channel",
-        response_headers=_DOC_HEADERS,
-        responses={
-            200: media_response("text/html", "The web, email or text render of the draft."),
-            **_ERRORS,
-        },
+        "Preview the working draft rendered for a channel",
+        media_response("text/html", "The web, email or text render of the draft."),
     )
     def render(
         self,
@@ -115,6 +119,5 @@ class PreviewController(Controller):
         sections: SectionsFilter = None,
     ) -> Response[bytes]:
         """The channel render of the draft, as the public render route will give it."""
-        refuse_unknown_query(request)
-        check_preview_token(db, request.headers.get("authorization"), slug)
+        _check(request, db, slug)
         return _answer(preview.render_body(db, slug, channel, sections, settings.public_base_url))

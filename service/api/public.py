@@ -71,7 +71,7 @@ AsOf = Annotated[
 ]
 Db = NamedDependency[ContentDB]
 Cache = NamedDependency[ResponseCache]
-_METHODS: list[Any] = ["GET", "HEAD"]
+READ_METHODS: list[Any] = ["GET", "HEAD"]
 # Prepared responses carry their own codings; Litestar must not compress them again.
 SKIP_COMPRESSION: dict[str, Any] = {"skip_compression": True}
 
@@ -82,7 +82,7 @@ def public_get(
     """The route decorator of every public read: GET and HEAD, conditional, never in a thread."""
     return route(
         path,
-        http_method=_METHODS,
+        http_method=READ_METHODS,
         sync_to_thread=False,
         summary=summary,
         response_headers=CONDITIONAL_GET_HEADERS,
@@ -146,6 +146,8 @@ class PublicController(Controller):
     path = "/v1"
     tags = ["public"]  # noqa: RUF012 - Litestar reads these class attributes
     opt = SKIP_COMPRESSION
+    # Reads alike in shape to the other public ones: each its own documented operation, with
+    # the parameters Litestar injects by name; public_get and serve_prepared hold the rest.
 
     @public_get(
         "/articles",

@@ -59,6 +59,7 @@ def decode_token(token: str | None) -> SyncToken:
             )
             if min(parsed.since or 0, parsed.upto or 0, parsed.after) >= 0:
                 return parsed
+    # Alike in shape to codec.decode_cursor: each token has its own format and its own 400 words.
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InvalidInput(

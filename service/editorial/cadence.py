@@ -52,6 +52,8 @@ def announce_due_reviews(db: ContentDB, now: datetime) -> list[str]:
     decides what is due; the entry is stamped with the real time, when the dispatcher sends it.
     """
     today = now.date()
+    # Alike in shape to live.publish_due (read the candidates, re-check each under the write
+    # lock); both stay: the queries and the work in the transaction differ.
     with db.read() as conn:
         candidates = [due.article_id for due in trust.list_unannounced_due(conn, today)]
     announced = []

@@ -9,6 +9,7 @@ import msgspec
 
 from schema.api import ArticleCreate, ArticlePatch
 from schema.article import MAX_SECTIONS, ArticleFields, Draft
+from schema.base import present_fields
 from schema.references import DOSE_REFERENCES, section_literal_doses
 from schema.sections import Section
 from service.editorial.actor import Actor, record
@@ -71,6 +72,7 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
     """A new, unpublished article whose content lives in its first draft."""
     refuse_literal_doses(body.sections, "$.sections[{index}]")
     refuse_slow_rich_text(body.sections, "$.sections[{index}]")
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     fields = ArticleFields(
         title=body.title,
         summary=body.summary,
@@ -182,11 +184,7 @@ def patch_draft(
     db: ContentDB, actor: Actor, slug: str, patch: ArticlePatch, if_match: str | None
 ) -> Draft:
     """Change article fields and the section order; only the fields present change."""
-    given = {
-        name: value
-        for name, value in msgspec.structs.asdict(patch).items()
-        if value is not msgspec.UNSET
-    }
+    given = present_fields(patch)
     if not given:
         raise InvalidInput(
             "The patch names no field to change.",

@@ -25,6 +25,7 @@ def list_history(db: ContentDB, slug: str) -> RevisionList:
     return RevisionList(
         article=slug,
         live_revision=live,
+        # Keyword arguments alike in shape to other calls and builds: each names what it passes.
         revisions=[
             RevisionSummary(
                 number=revision.number,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schema.admin import LiveChange
+from schema.admin import LiveAction, LiveChange
 from schema.article import DraftState, Revision
 from schema.trust import CorrectionRequest
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
-from service.editorial.review import wrong_state
+from service.editorial.review import lock_in_state, wrong_state
 from service.editorial.search_index import unindex
 from service.editorial.versions import (
     LockedDraft,
-    check_if_match,
-    lock_draft,
     require_article,
     save_draft,
     touched,
@@ -25,6 +23,24 @@ from service.store.codec import utc_now
 from service.store.db import Connection, ContentDB
 
 SCHEDULER_ROLE = "scheduler"
+_APPROVED = (DraftState.APPROVED,)
+
+
+def _changed_live(
+    conn: Connection,
+    actor: Actor,
+    action: LiveAction,
+    slug: str,
+    revision: int | None,
+    changed: list[str],
+    detail: str,
+    at: datetime,
+) -> LiveChange:
+    """Audit a change to what is live (the audit action is the change's) and describe it."""
+    record(conn, actor, action, article=slug, revision=revision, detail=detail, at=at)
+    return LiveChange(
+        article=slug, action=action, revision=revision, sections_changed=changed, at=at
+    )
 
 
 def _publish_locked(
@@ -37,7 +53,8 @@ def _publish_locked(
     """Make the approved draft the live revision and clear it, inside the caller's transaction."""
     draft = locked.draft
     if draft.review is None:  # an approved draft always carries its review; never publish without
-        raise wrong_state(draft, "published", (DraftState.APPROVED,))
+        raise wrong_state(draft, "published", _APPROVED)
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     number, changed = make_live(
         conn,
         locked.article_id,
@@ -53,10 +70,7 @@ def _publish_locked(
     if correction is not None:
         urgency = "urgent correction" if correction.is_urgent else "correction"
         detail += f"; {urgency}: {correction.note}"
-    record(conn, actor, "published", article=draft.article, revision=number, detail=detail, at=at)
-    return LiveChange(
-        article=draft.article, action="published", revision=number, sections_changed=changed, at=at
-    )
+    return _changed_live(conn, actor, "published", draft.article, number, changed, detail, at)
 
 
 def publish(
@@ -76,10 +90,9 @@ def publish(
             errors=(FieldError("$.at", "a correction cannot be scheduled"),),
         )
     with db.write() as conn:
-        locked = lock_draft(conn, slug, actor)
-        check_if_match(locked.draft, if_match, required=False)
-        if locked.draft.state is not DraftState.APPROVED:
-            raise wrong_state(locked.draft, "published", (DraftState.APPROVED,))
+        locked = lock_in_state(
+            conn, slug, actor, if_match, required=False, action="published", allowed=_APPROVED
+        )
         if when is None or when <= at:
             return _publish_locked(conn, locked, actor, at, correction)
         new = touched(locked.draft, actor, at, scheduled_at=when)
@@ -103,6 +116,7 @@ def publish_due(db: ContentDB, now: datetime | None = None) -> list[LiveChange]:
     first worker to publish deletes it, so the others find nothing to do.
     """
     now = now or utc_now()
+    # Alike in shape to cadence.announce_due_reviews; both stay: other queries, other work.
     with db.read() as conn:
         candidates = [due.article_id for due in drafts.list_due_drafts(conn, now)]
     published = []
@@ -143,18 +157,8 @@ def unpublish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
         content.insert_event(
             conn, article_id, revision=None, action="unpublished", sections_changed=withdrawn, at=at
         )
-        record(
-            conn,
-            actor,
-            "unpublished",
-            article=slug,
-            revision=live,
-            detail=f"revision {live} withdrawn",
-            at=at,
-        )
-    return LiveChange(
-        article=slug, action="unpublished", revision=live, sections_changed=withdrawn, at=at
-    )
+        detail = f"revision {live} withdrawn"
+        return _changed_live(conn, actor, "unpublished", slug, live, withdrawn, detail, at)
 
 
 def _same_content(a: Revision, b: Revision) -> bool:
@@ -199,15 +203,5 @@ def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
             # An untouched draft is only a copy of the old live revision: let the next read
             # start again from the restored one. A draft with edits is someone's work: kept.
             drafts.delete_draft(conn, article_id)
-        record(
-            conn,
-            actor,
-            "rolled_back",
-            article=slug,
-            revision=new_number,
-            detail=f"restored revision {number}; sections changed: {', '.join(changed) or 'none'}",
-            at=at,
-        )
-    return LiveChange(
-        article=slug, action="rolled_back", revision=new_number, sections_changed=changed, at=at
-    )
+        detail = f"restored revision {number}; sections changed: {', '.join(changed) or 'none'}"
+        return _changed_live(conn, actor, "rolled_back", slug, new_number, changed, detail, at)

@@ -15,6 +15,7 @@ from service.store import content, versions
 from service.store.db import Connection
 
 
+# Its keywords mirror content.insert_revision's: it passes them on, adding the event.
 def make_live(
     conn: Connection,
     article_id: int,
@@ -35,6 +36,7 @@ def make_live(
     so its ``article.corrected`` webhook reaches receivers that purge or refresh at once.
     """
     changed = changed_section_keys(content.get_live_sections(conn, article_id), sections)
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     number = content.insert_revision(
         conn,
         article_id,

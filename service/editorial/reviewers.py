@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import msgspec
-
 from schema.article import Reviewer
+from schema.base import present_fields
 from schema.trust import ReviewerCreate, ReviewerPatch, ReviewerProfile
 from service.editorial.actor import Actor, record
 from service.errors import Conflict, Forbidden, NotFound
@@ -58,11 +57,7 @@ def update_reviewer(
     db: ContentDB, actor: Actor, reviewer_id: int, patch: ReviewerPatch
 ) -> ReviewerProfile:
     """Change the fields present in ``patch``; the placeholder stays a placeholder."""
-    changes = {
-        name: value
-        for name, value in msgspec.structs.asdict(patch).items()
-        if value is not msgspec.UNSET
-    }
+    changes = present_fields(patch)
     if not changes:
         return get_reviewer(db, reviewer_id)  # an empty patch changes nothing, like a webhook's
     at = utc_now()

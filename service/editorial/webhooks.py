@@ -6,11 +6,12 @@ Every change is audited. A secret is returned only by ``create_webhook`` and ``r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 from msgspec import UNSET
 
+# The same names as api/admin/webhooks.py imports: both speak the webhook shapes.
 from schema.webhooks import (
     WEBHOOK_EVENT_TYPES,
     Webhook,
@@ -30,7 +31,7 @@ from service.editorial.actor import Actor, record
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
 from service.store import webhooks as store
 from service.store.codec import utc_now
-from service.store.db import ContentDB
+from service.store.db import Connection, ContentDB
 
 MAX_DELIVERY_PAGE = 100
 
@@ -55,6 +56,11 @@ async def check_url(url: str, settings: Settings) -> None:
         ) from None
 
 
+def _audit(conn: Connection, actor: Actor, action: str, detail: str, at: datetime) -> None:
+    """The audit row of a change to a subscription: it concerns no article."""
+    record(conn, actor, action, article=None, revision=None, detail=detail, at=at)
+
+
 def _with_secret(webhook: Webhook, secret: str) -> WebhookCreated:
     return WebhookCreated(**msgspec.structs.asdict(webhook), secret=secret)
 
@@ -75,15 +81,8 @@ async def create_webhook(
             actor=actor.name,
             at=at,
         )
-        record(
-            conn,
-            actor,
-            "webhook_created",
-            article=None,
-            revision=None,
-            detail=f"webhook {webhook_id} to {data.url} for {', '.join(events)}",
-            at=at,
-        )
+        detail = f"webhook {webhook_id} to {data.url} for {', '.join(events)}"
+        _audit(conn, actor, "webhook_created", detail, at)
         webhook = store.get_subscription(conn, webhook_id)
     assert webhook is not None  # inserted in this very transaction
     return _with_secret(webhook, secret)
@@ -124,15 +123,8 @@ async def update_webhook(
     with db.write() as conn:
         if not store.update_subscription(conn, webhook_id, changes, at):
             raise _not_found(webhook_id)
-        record(
-            conn,
-            actor,
-            "webhook_updated",
-            article=None,
-            revision=None,
-            detail=f"webhook {webhook_id}: {', '.join(sorted(changes))}",
-            at=at,
-        )
+        detail = f"webhook {webhook_id}: {', '.join(sorted(changes))}"
+        _audit(conn, actor, "webhook_updated", detail, at)
         webhook = store.get_subscription(conn, webhook_id)
     assert webhook is not None
     return webhook
@@ -144,15 +136,7 @@ def delete_webhook(db: ContentDB, actor: Actor, webhook_id: int) -> None:
     with db.write() as conn:
         if not store.delete_subscription(conn, webhook_id):
             raise _not_found(webhook_id)
-        record(
-            conn,
-            actor,
-            "webhook_deleted",
-            article=None,
-            revision=None,
-            detail=f"webhook {webhook_id}",
-            at=at,
-        )
+        _audit(conn, actor, "webhook_deleted", f"webhook {webhook_id}", at)
 
 
 def rotate_secret(
@@ -164,15 +148,8 @@ def rotate_secret(
     with db.write() as conn:
         if not store.replace_secret(conn, webhook_id, secret, previous_expires_at=expires, at=at):
             raise _not_found(webhook_id)
-        record(
-            conn,
-            actor,
-            "webhook_secret_rotated",
-            article=None,
-            revision=None,
-            detail=f"webhook {webhook_id}; old secret valid for {grace_seconds} s",
-            at=at,
-        )
+        detail = f"webhook {webhook_id}; old secret valid for {grace_seconds} s"
+        _audit(conn, actor, "webhook_secret_rotated", detail, at)
         webhook = store.get_subscription(conn, webhook_id)
     assert webhook is not None
     return _with_secret(webhook, secret)

@@ -72,6 +72,7 @@ def decode_cursor(cursor: str | None) -> int:
             value = int(raw.removeprefix(CURSOR_PREFIX))
             if value >= 0:
                 return value
+    # Alike in shape to sync's token decoding: each token has its own format and 400 words.
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InvalidInput(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from schema.api import ArticleSummary, ChangeAction, ChangeEvent
 from schema.article import Article, ArticleFields, Review, Revision
@@ -73,6 +74,7 @@ def list_live_articles(conn: Connection, *, limit: int, offset: int = 0) -> list
     summaries = []
     for row in rows:
         article = _live_article(row)
+        # Keyword arguments alike in shape to other calls and builds: each names what it passes.
         summaries.append(
             ArticleSummary(
                 slug=article.slug,
@@ -108,6 +110,7 @@ def insert_article(conn: Connection, slug: str, *, actor: str, at: datetime) -> 
     return int(cursor.lastrowid or 0)
 
 
+# Keywords alike to publishing.make_live's, which passes them on: each names what it takes.
 def insert_revision(
     conn: Connection,
     article_id: int,
@@ -230,18 +233,23 @@ def list_events(conn: Connection, *, after: int, limit: int) -> list[ChangeEvent
         "JOIN articles a ON a.id = e.article_id WHERE e.id > ? ORDER BY e.id LIMIT ?",
         (after, limit),
     ).fetchall()
-    return [
-        ChangeEvent(
-            cursor=encode_cursor(int(event_id)),
-            article=str(slug),
-            revision=None if revision is None else int(revision),
-            action=action,
-            sections_changed=decode_str_list(str(changed)),
-            at=parse_time(str(at)),
-            note=note,
-        )
-        for event_id, slug, revision, action, changed, at, note in rows
-    ]
+    return [change_event(*row) for row in rows]
+
+
+def change_event(
+    event_id: Any, slug: Any, revision: Any, action: Any, changed: Any, at: Any, note: Any
+) -> ChangeEvent:
+    """A change event from its columns: id, slug, revision, action, sections changed, time
+    and note."""
+    return ChangeEvent(
+        cursor=encode_cursor(int(event_id)),
+        article=str(slug),
+        revision=None if revision is None else int(revision),
+        action=action,
+        sections_changed=decode_str_list(str(changed)),
+        at=parse_time(str(at)),
+        note=note,
+    )
 
 
 def get_live_sections(conn: Connection, article_id: int) -> list[Section] | None:

@@ -9,8 +9,7 @@ from typing import Any
 from schema.api import ChangeEvent
 from schema.article import Revision
 from schema.changes import ArticleChange
-from service.store.codec import decode_str_list, encode_cursor, parse_time
-from service.store.content import get_revision
+from service.store.content import change_event, get_revision
 from service.store.db import Connection
 
 
@@ -83,6 +82,7 @@ class _Revisions:
         after = None if last.action == "unpublished" else self.get(last.article, last.revision)
         if before is None and after is None:
             return None
+        # Keyword arguments alike in shape to other calls and builds: each names what it passes.
         return ArticleChange(
             slug=last.article,
             action=last.action,
@@ -96,14 +96,6 @@ class _Revisions:
 def _event(row: tuple[Any, ...]) -> EventWithPrevious:
     event_id, slug, revision, action, changed, at, previous, note = row
     return EventWithPrevious(
-        event=ChangeEvent(
-            cursor=encode_cursor(int(event_id)),
-            article=str(slug),
-            revision=None if revision is None else int(revision),
-            action=action,
-            sections_changed=decode_str_list(str(changed)),
-            at=parse_time(str(at)),
-            note=note,
-        ),
+        event=change_event(event_id, slug, revision, action, changed, at, note),
         previous_revision=None if previous is None else int(previous),
     )

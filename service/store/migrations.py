@@ -107,6 +107,7 @@ def _create_content_tables(db: sqlite_utils.Database, conn: sqlite3.Connection) 
         "CREATE TRIGGER audit_is_append_only BEFORE UPDATE ON audit BEGIN "
         "SELECT RAISE(ABORT, 'the audit log is append-only'); END"
     )
+    # The table declarations are alike in shape; migrations stay frozen once shipped.
     db.table("tokens").create(
         {
             "id": int,

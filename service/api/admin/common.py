@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from litestar import Response
 from litestar.datastructures import ResponseHeader
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import SecurityRequirement
 from litestar.params import Body, BodyKwarg, HeaderParameter
 
+from schema.admin import Role
 from schema.article import Draft
 from service.editorial.versions import draft_etag
 
@@ -30,6 +35,37 @@ ETAG_HEADER = ResponseHeader(
 LOCATION_HEADER = ResponseHeader(
     name="Location", documentation_only=True, description="Where the new article's draft is."
 )
+
+
+RouteDecorator = Callable[[Callable[..., Any]], HTTPRouteHandler]
+
+
+def admin_route(
+    method: Callable[..., RouteDecorator],
+    path: str,
+    roles: tuple[Role, ...],
+    summary: str,
+    responses: dict[int, ResponseSpec],
+    *,
+    in_thread: bool = False,
+    **options: Any,
+) -> RouteDecorator:
+    """The decorator of every admin route: who may call it, its summary and answers (``options``
+    go to Litestar's ``method`` as they are). A sync handler runs on the event loop unless
+    ``in_thread``; an async one is given no ``sync_to_thread`` (Litestar warns on it)."""
+
+    def decorate(handler: Callable[..., Any]) -> HTTPRouteHandler:
+        threaded = None if inspect.iscoroutinefunction(handler) else in_thread
+        return method(
+            path,
+            opt={"roles": roles},
+            sync_to_thread=threaded,
+            summary=summary,
+            responses=responses,
+            **options,
+        )(handler)
+
+    return decorate
 
 
 def body(description: str) -> BodyKwarg:

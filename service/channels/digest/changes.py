@@ -15,6 +15,8 @@ import msgspec
 
 from schema.article import ArticleFields
 from schema.changes import ArticleChange
+
+# Alike in every render: each names every section type it matches on (exhaustive: assert_never).
 from schema.sections import (
     BenefitsSection,
     CandidacySection,

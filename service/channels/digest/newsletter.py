@@ -89,6 +89,7 @@ def build_digest(
             for a, i in zip(articles, items, strict=True)
         )
         text += "\n"
+    # Keyword arguments alike in shape to other calls and builds: each names what it passes.
     return NewsletterDigest(
         subject=subject,
         html=html,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import assert_never
 
+# Alike in every render: each names every section type it matches on (exhaustive: assert_never).
 from schema.sections import (
     BenefitsSection,
     CandidacySection,

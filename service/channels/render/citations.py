@@ -52,6 +52,8 @@ def _item_markers(item: Therapy | Contraindication | SideEffect, numbers: dict[s
     return "".join(_marker(number, markdown=False) for number in cited)
 
 
+# Walks Structs like fields._convert; both stay: this one numbers citations and marks cited
+# items (empty text kept, lists only), that one converts formats on the render's hot path.
 def _number(value: object, numbers: dict[str, int], markdown: bool, items: bool) -> object:
     if isinstance(value, msgspec.Struct):
         rich = rich_text_fields(type(value))

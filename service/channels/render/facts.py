@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Final
 
 from schema.article import Review
+
+# Alike to references.py's import: both name every dosing shape, one to word, one to resolve.
 from schema.dosing import (
     DosePhase,
     DoseRange,

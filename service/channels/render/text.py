@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from typing import Final, assert_never
 
 from schema.article import Article
+
+# Alike in every render: each names every section type it matches on (exhaustive: assert_never).
 from schema.sections import (
     BenefitsSection,
     CandidacySection,
