@@ -84,13 +84,27 @@ class RevisionList(Model, frozen=True):
     revisions: list[RevisionSummary]
 
 
+WordOp = Literal["same", "added", "removed"]
+
+
+class WordChange(Model, frozen=True):
+    """A run of a text change, word by word: kept (``same``), ``added`` or ``removed``."""
+
+    op: WordOp
+    text: str
+
+
 class FieldChange(Model, frozen=True):
     """One change a reviewer reads: which section, where in it, and the values either side.
 
     ``section`` is None for article fields and the section order; an empty ``path`` means the
     whole section; list items are addressed by index, like ``therapies[0].dose.min``.
-    ``summary`` says it in the vocabulary's words: ``Intravenous > dose > maximum: 1 -> 0.9
-    mg/kg (-10%)``.
+    ``summary`` says it in the vocabulary's words: ``Types of Ketamine Therapy and Dosing >
+    Intravenous (IV) > Dose > Maximum: 1 -> 0.9 mg/kg, -10%``; ``location`` is the same place
+    step by step, ``unit`` the value's unit as readers see it, ``relative_change`` the new
+    number's change as a fraction of the old (-0.1), ``is_clinical`` marks doses, routes,
+    dose forms, timing, side effects, contraindications, interactions and warnings, and
+    ``words`` holds a text change word by word (rich text, and any text over 60 characters).
     """
 
     section: str | None
@@ -99,6 +113,11 @@ class FieldChange(Model, frozen=True):
     before: Any = None
     after: Any = None
     summary: str = ""
+    location: list[str] = msgspec.field(default_factory=list)
+    unit: str = ""
+    relative_change: float | None = None
+    is_clinical: bool = False
+    words: list[WordChange] | None = None
 
 
 class ContentDiff(Model, frozen=True):

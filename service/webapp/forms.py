@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from schema.labels import field_label, item_label
 from schema.plausibility import plausibility_warnings
 from schema.sections import TherapyTypesSection
 from schema.units import DOSE_UNITS, TIME_UNITS
@@ -20,8 +21,6 @@ from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
 from service.channels.render import markdown_to_html
 from service.webapp.fieldtypes import choices, editable_fields, join, struct_info, widget_for
 
-# Labels people read where a field's name alone would be terse.
-_LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
 # Option labels come from the vocabularies; keys that appear in two (none today) read the first.
 _OPTION_LABELS: dict[str, str] = {
     **{key: term.label for key, term in ROUTES.items()},
@@ -63,16 +62,13 @@ class Node:
 
 
 def humanize(name: str) -> str:
-    """A field name as a label: ``side_effects`` -> ``Side effects``."""
-    return _LABELS.get(name) or name.replace("_", " ").capitalize()
+    """A field name as a label (the model's one table, which the diff reads too)."""
+    return field_label(name)
 
 
 def singular(name: str) -> str:
     """The label of one item of a list field: ``therapies`` -> ``Therapy``."""
-    label = humanize(name)
-    if label.endswith("ies"):
-        return label[:-3] + "y"
-    return label[:-1] if label.endswith("s") and not label.endswith("ss") else label
+    return item_label(name)
 
 
 def build_form(
