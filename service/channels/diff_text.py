@@ -53,16 +53,29 @@ def shortened(runs: list[WordChange], context: int = CONTEXT_WORDS) -> list[Word
     """The runs with long kept stretches cut to ``context`` words next to each change."""
     shown: list[WordChange] = []
     for index, run in enumerate(runs):
-        # Words and the white space between them alternate: 2 * context parts per side.
-        parts = re.split(r"(\s+)", run.text)
-        head = 2 * context if index > 0 else 0
-        tail = 2 * context if index < len(runs) - 1 else 0
-        if run.op != "same" or len(parts) <= head + tail + 2 * context:
+        parts = [part for part in re.split(r"(\s+)", run.text) if part]
+        words = sum(1 for part in parts if not part.isspace())
+        head = context if index > 0 else 0
+        tail = context if index < len(runs) - 1 else 0
+        if run.op != "same" or words <= head + tail + context:
             shown.append(run)
             continue
-        kept = "".join(parts[:head]) + ELLIPSIS + ("".join(parts[-tail:]) if tail else "")
-        shown.append(WordChange(op="same", text=kept))
+        start = "".join(parts[: _after_words(parts, head)])
+        end = "".join(parts[len(parts) - _after_words(parts[::-1], tail) :])
+        shown.append(WordChange(op="same", text=start + ELLIPSIS + end))
     return shown
+
+
+def _after_words(parts: list[str], count: int) -> int:
+    """How many parts hold the first ``count`` words and the white space after them."""
+    seen = taken = 0
+    for part in parts:
+        if not part.isspace():
+            if seen == count:
+                break
+            seen += 1
+        taken += 1
+    return taken
 
 
 def is_text_change(root: type[msgspec.Struct] | None, path: str, before: Any, after: Any) -> bool:

@@ -56,7 +56,12 @@ def test_dose_change_names_the_section_the_therapy_and_the_bound() -> None:
             after=0.8,
             summary="Types of Ketamine Therapy and Dosing > Intravenous (IV) > Dose > Maximum: "
             "1 -> 0.8 mg/kg, -20%",
-            location=["Types of Ketamine Therapy and Dosing", "Intravenous (IV)", "Dose", "Maximum"],
+            location=[
+                "Types of Ketamine Therapy and Dosing",
+                "Intravenous (IV)",
+                "Dose",
+                "Maximum",
+            ],
             unit="mg/kg",
             relative_change=-0.2,
             is_clinical=True,
