@@ -23,6 +23,7 @@ from service.handlers.params import Db, Number, Slug, Who
 from service.store import overview
 from service.webapp.fieldtypes import struct_info
 from service.webapp.headers import FRAME_CSP
+from service.webapp.review_view import review_context
 from service.webapp.views import page
 
 Config = NamedDependency[Settings]
@@ -175,12 +176,9 @@ class PagesController(Controller):
 
     @get("/articles/{slug:str}/review", opt={"roles": READERS}, sync_to_thread=False)
     def review(self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug) -> Template:
-        """Field by field what the draft changes in the live revision, with approve and reject."""
-        draft = drafts.read_draft(db, slug, actor)
-        diff = history.diff_draft(db, slug)
-        return page(
-            request, "review.html", draft=draft, etag=draft_etag(draft), diff=diff, revision=None
-        )
+        """Field by field what the draft changes in the live revision, clinically significant
+        changes first and the draft's warnings beside them, with approve and reject."""
+        return page(request, "review.html", **review_context(db, actor, slug))
 
     @get("/articles/{slug:str}/history", opt={"roles": READERS}, sync_to_thread=False)
     def show_history(self, request: Request[Any, Any, Any], db: Db, slug: Slug) -> Template:
