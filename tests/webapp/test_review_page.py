@@ -67,13 +67,13 @@ def test_a_dose_change_reads_in_the_vocabulary_words_first_among_the_changes(
     page = reviewer.get(f"{ARTICLE}/review").text
 
     dose = change_item(page, "Maximum")
-    assert visible_text(dose) == (
-        f"Clinical {THERAPY_SECTION} › , Intravenous (IV) › , Dose › , Maximum 1 → 0.9 mg/kg, -10%"
-    )
+    # The steps are set apart by a visible angle quote and, for screen readers, a comma.
+    steps = " \u203a , ".join([THERAPY_SECTION, "Intravenous (IV)", "Dose", "Maximum"])
+    assert visible_text(dose) == f"Clinical {steps} 1 \u2192 0.9 mg/kg, -10%"
     assert "therapies[0]" not in page
     clinical = page.index('id="h-clinical"')
     assert clinical < page.index(dose) < page.index('id="h-other"')
-    prose = change_item(page, "<span class=\"step\">Body</span>")
+    prose = change_item(page, '<span class="step">Body</span>')
     assert "Intramuscular (IM)" in prose
     assert page.index('id="h-other"') < page.index(prose)
     assert "<ins> Sessions are &lt;script&gt;x&lt;/script&gt; monitored.</ins>" in prose
