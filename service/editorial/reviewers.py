@@ -138,7 +138,7 @@ def with_credentials(reviewer: Reviewer, credentials: str) -> Reviewer:
     if not chosen:
         raise InvalidInput(
             f"The reviewer profile of {reviewer.name} has no credentials, so the byline would "
-            "name no qualification. Send `credentials` (such as \"MD, Psychiatry\") with the "
+            'name no qualification. Send `credentials` (such as "MD, Psychiatry") with the '
             "approval, or ask an admin to add them to the profile "
             "(PATCH /v1/admin/reviewers/{id}).",
             errors=(FieldError("$.credentials", "required: the reviewer profile has none"),),
