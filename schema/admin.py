@@ -24,7 +24,8 @@ class ApproveRequest(Model, frozen=True):
 
     ``next_review_due`` defaults to the approval date plus the article's
     ``review_interval_months``. The byline's credentials come from the reviewer's profile;
-    ``credentials`` is kept for old clients and used only when the profile has none.
+    ``credentials`` is used only when the profile has none, and is then required (400 without
+    it): no byline names a reviewer without their qualification.
     """
 
     credentials: Annotated[
