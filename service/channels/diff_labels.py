@@ -9,6 +9,7 @@ dose form, unit, frequency and severity values come from their vocabulary tables
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Final
 
 from schema.labels import field_label, item_label
@@ -36,13 +37,14 @@ _ITEM_NAMES: Final = ("name", "title", "agent", "question", "label")
 LONGEST: Final = 60
 
 
+@dataclass(frozen=True)
 class Place:
-    """A change's place: its steps in words and the dict holding the changed value."""
+    """A change's place: its steps in words, the dict holding the changed value and the name
+    of the field that dict is (``dose``, ``duration_minutes``)."""
 
-    def __init__(self, steps: list[str], parent: Any, parent_field: str) -> None:
-        self.steps = steps
-        self.parent = parent
-        self.parent_field = parent_field
+    steps: list[str]
+    parent: Any
+    parent_field: str
 
 
 def locate(root: Any, path: str, *, is_article: bool = False, heading: str = "") -> Place:
