@@ -113,12 +113,38 @@ class FieldChange(Model, frozen=True):
     change: ChangeKind
     before: Any = None
     after: Any = None
-    summary: str = ""
-    location: list[str] = msgspec.field(default_factory=list)
-    unit: str = ""
-    relative_change: float | None = None
+    summary: Annotated[
+        str,
+        Meta(
+            examples=[
+                "Types of Ketamine Therapy and Dosing > Intravenous (IV) > Dose > Maximum: "
+                "1 -> 0.9 mg/kg, -10%"
+            ]
+        ),
+    ] = ""
+    location: Annotated[
+        list[str],
+        Meta(
+            examples=[
+                ["Types of Ketamine Therapy and Dosing", "Intravenous (IV)", "Dose", "Maximum"]
+            ]
+        ),
+    ] = msgspec.field(default_factory=list)
+    unit: Annotated[str, Meta(examples=["mg/kg"])] = ""
+    relative_change: Annotated[float | None, Meta(examples=[-0.1])] = None
     is_clinical: bool = False
-    words: list[WordChange] | None = None
+    words: Annotated[
+        list[WordChange] | None,
+        Meta(
+            examples=[
+                [
+                    {"op": "same", "text": "Sessions are "},
+                    {"op": "added", "text": "closely "},
+                    {"op": "same", "text": "monitored."},
+                ]
+            ]
+        ),
+    ] = None
 
 
 class ContentDiff(Model, frozen=True):
