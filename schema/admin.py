@@ -24,7 +24,8 @@ class ApproveRequest(Model, frozen=True):
 
     ``next_review_due`` defaults to the approval date plus the article's
     ``review_interval_months``. The byline's credentials come from the reviewer's profile;
-    ``credentials`` is kept for old clients and used only when the profile has none.
+    ``credentials`` is used only when the profile has none, and is then required (400 without
+    it): no byline names a reviewer without their qualification.
     """
 
     credentials: Annotated[
@@ -84,13 +85,27 @@ class RevisionList(Model, frozen=True):
     revisions: list[RevisionSummary]
 
 
+WordOp = Literal["same", "added", "removed"]
+
+
+class WordChange(Model, frozen=True):
+    """A run of a text change, word by word: kept (``same``), ``added`` or ``removed``."""
+
+    op: WordOp
+    text: str
+
+
 class FieldChange(Model, frozen=True):
     """One change a reviewer reads: which section, where in it, and the values either side.
 
     ``section`` is None for article fields and the section order; an empty ``path`` means the
     whole section; list items are addressed by index, like ``therapies[0].dose.min``.
-    ``summary`` says it in the vocabulary's words: ``Intravenous > dose > maximum: 1 -> 0.9
-    mg/kg (-10%)``.
+    ``summary`` says it in the vocabulary's words: ``Types of Ketamine Therapy and Dosing >
+    Intravenous (IV) > Dose > Maximum: 1 -> 0.9 mg/kg, -10%``; ``location`` is the same place
+    step by step, ``unit`` the value's unit as readers see it, ``relative_change`` the new
+    number's change as a fraction of the old (-0.1), ``is_clinical`` marks doses, routes,
+    dose forms, timing, side effects, contraindications, interactions and warnings, and
+    ``words`` holds a text change word by word (rich text, and any text over 60 characters).
     """
 
     section: str | None
@@ -98,7 +113,38 @@ class FieldChange(Model, frozen=True):
     change: ChangeKind
     before: Any = None
     after: Any = None
-    summary: str = ""
+    summary: Annotated[
+        str,
+        Meta(
+            examples=[
+                "Types of Ketamine Therapy and Dosing > Intravenous (IV) > Dose > Maximum: "
+                "1 -> 0.9 mg/kg, -10%"
+            ]
+        ),
+    ] = ""
+    location: Annotated[
+        list[str],
+        Meta(
+            examples=[
+                ["Types of Ketamine Therapy and Dosing", "Intravenous (IV)", "Dose", "Maximum"]
+            ]
+        ),
+    ] = msgspec.field(default_factory=list)
+    unit: Annotated[str, Meta(examples=["mg/kg"])] = ""
+    relative_change: Annotated[float | None, Meta(examples=[-0.1])] = None
+    is_clinical: bool = False
+    words: Annotated[
+        list[WordChange] | None,
+        Meta(
+            examples=[
+                [
+                    {"op": "same", "text": "Sessions are "},
+                    {"op": "added", "text": "closely "},
+                    {"op": "same", "text": "monitored."},
+                ]
+            ]
+        ),
+    ] = None
 
 
 class ContentDiff(Model, frozen=True):

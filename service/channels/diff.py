@@ -12,7 +12,7 @@ import msgspec
 from schema.admin import FieldChange
 from schema.article import ArticleFields
 from schema.sections import Section
-from service.channels.diff_words import describe
+from service.channels.diff_words import annotate
 
 
 def changed_section_keys(old: Sequence[Section] | None, new: Sequence[Section]) -> list[str]:
@@ -89,24 +89,29 @@ def diff_content(
         for old in before_sections
         if old.key not in after_set
     )
-    return _summarized(changes, before, {section.key: section for section in after_sections})
+    after = {section.key: section for section in after_sections}
+    return _summarized(changes, (before_fields, after_fields), before, after)
 
 
 _DERIVED = re.compile(r"(?:^|\.)(?:route_coding|form_coding)(?:\.|$)")
 
 
 def _summarized(
-    changes: list[FieldChange], before: dict[str, Section], after: dict[str, Section]
+    changes: list[FieldChange],
+    fields: tuple[ArticleFields | None, ArticleFields],
+    before: dict[str, Section],
+    after: dict[str, Section],
 ) -> list[FieldChange]:
-    # Each change is worded against the section it is in, as plain JSON (None for the article).
-    def plain(sections: dict[str, Section], key: str | None) -> Any:
-        found = None if key is None else sections.get(key)
+    # Each change is worded against what it is in, as plain JSON: its section, or the fields.
+    def plain(sections: dict[str, Section], key: str | None, side: ArticleFields | None) -> Any:
+        found = side if key is None else sections.get(key)
         return None if found is None else msgspec.to_builtins(found)
 
     return [
-        msgspec.structs.replace(
+        annotate(
             change,
-            summary=describe(change, plain(before, change.section), plain(after, change.section)),
+            plain(before, change.section, fields[0]),
+            plain(after, change.section, fields[1]),
         )
         for change in changes
         # Codings follow their keys: the key's change says it all.

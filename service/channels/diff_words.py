@@ -1,112 +1,97 @@
-"""A field-level change in the vocabulary's words: "Intravenous > dose > maximum: 1 -> 0.9 mg/kg
-(-10%)". Paths name list items by what they are (a therapy by its route, a side effect by its
-name) and values read as the channels write them (route labels, unit displays)."""
+"""A field-level change in the reader's words: "Types of therapy > Intravenous (IV) > Dose >
+Maximum: 1 -> 0.9 mg/kg, -10%". The place reads as the form labels it (section title, the item's
+name, field labels), values as the channels write them (route labels, unit displays), numbers
+with their relative change, text word by word, and clinically significant changes are marked."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Final
+from typing import Any
 
-from schema.admin import FieldChange
-from schema.units import DOSE_UNITS, TIME_UNITS
-from schema.vocabulary import DOSE_FORMS, FREQUENCY_BANDS, ROUTES, SEVERITIES
-from service.channels.render.facts import format_number
+import msgspec
 
-_STEP: Final = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
-_WORDS: Final = {
-    "min": "minimum",
-    "max": "maximum",
-    "duration_minutes": "duration",
-    "max_per_period": "maximum per period",
-    "onset_time": "onset",
-    "period_unit": "period",
-    "side_effects": "side effects",
-    "long_term": "long-term effects",
-    "call_to_action": "call to action",
-    "is_serious": "serious",
-    "is_absolute": "absolute",
-    "condition_codes": "condition codes",
+from schema.admin import FieldChange, WordChange
+from schema.article import ArticleFields
+from schema.sections import SECTION_TYPES
+from service.channels.diff_clinical import is_clinical
+from service.channels.diff_labels import Place, is_number, locate, unit_of, value_words
+from service.channels.diff_text import is_text_change, word_diff
+
+_KINDS: dict[str, type[msgspec.Struct]] = {
+    str(cls.__struct_config__.tag): cls for cls in SECTION_TYPES
 }
-# Keys whose values are vocabulary keys, read through their table.
-_VALUE_LABELS: Final[dict[str, dict[str, str]]] = {
-    "route": {key: term.label for key, term in ROUTES.items()},
-    "form": {key: term.label for key, term in DOSE_FORMS.items()},
-    "unit": {
-        **{key: term.display for key, term in DOSE_UNITS.items()},
-        **{key: term.plural for key, term in TIME_UNITS.items()},
-    },
-    "period_unit": {key: term.singular for key, term in TIME_UNITS.items()},
-    "frequency": {key: band.label for key, band in FREQUENCY_BANDS.items()},
-    "severity": {str(key): label for key, label in SEVERITIES.items()},
-}
-_ITEM_NAMES: Final = ("name", "title", "agent", "question", "label")
-_LONGEST: Final = 60
 
 
-def describe(change: FieldChange, before: Any, after: Any) -> str:
-    """The change as a line of words; ``before`` and ``after`` are the section either side
-    (plain JSON) or the article fields, for naming items and finding units."""
-    root = before if change.change == "removed" or after is None else after
-    steps, parent = _steps(change.path, root)
-    if not steps and change.section is not None:
-        steps = [f"section {change.section}"]
-    where = " > ".join(steps) or "article"
-    if change.change != "changed":
-        return f"{where}: {change.change}"
+def annotate(change: FieldChange, before: Any, after: Any) -> FieldChange:
+    """The change with its words filled in; ``before`` and ``after`` are its section either side,
+    or the article's fields for the article's own changes (plain JSON; None where absent)."""
+    is_article = change.section is None
+    side = before if change.change == "removed" or after is None else after
+    # A section is named by its title as it will read, even where an item was removed.
+    titled = after if isinstance(after, dict) else before
+    heading = str(titled.get("title", "")) if isinstance(titled, dict) and not is_article else ""
+    place = locate(side, change.path, is_article=is_article, heading=heading)
+    kinds = {s.get("kind", "") for s in (before, after) if isinstance(s, dict) and not is_article}
+    fields: dict[str, Any] = {
+        "location": place.steps,
+        "is_clinical": is_clinical(change.path, kinds, [change.before, change.after]),
+    }
+    where = " > ".join(place.steps)
+    if change.change != "changed" or not _is_scalar(change.before, change.after):
+        noun = "section " if change.path == "" and not is_article else ""
+        fields["summary"] = f"{where}: {noun}{change.change}"
+        return msgspec.structs.replace(change, **fields)
+    root = ArticleFields if is_article else _KINDS.get(str(side.get("kind", ""))) if side else None
+    if is_text_change(root, change.path, change.before, change.after):
+        fields["words"] = word_diff(change.before, change.after)
+        fields["summary"] = f"{where}: {edits(fields['words'])}"
+        return msgspec.structs.replace(change, **fields)
+    fields.update(_numbers(change, before, place, is_article=is_article))
     last = change.path.rsplit(".", 1)[-1]
-    unit = ""
-    if isinstance(parent, dict) and isinstance(parent.get("unit"), str):
-        code = str(parent["unit"])
-        unit = " " + _VALUE_LABELS["unit"].get(code, code)
-    old, new = _value(last, change.before), _value(last, change.after)
-    line = f"{where}: {old} -> {new}{unit}"
-    if _is_number(change.before) and _is_number(change.after) and change.before:
-        percent = round((change.after - change.before) / change.before * 100)
-        line += f" ({percent:+d}%)"
-    return line
+    old, new = value_words(last, change.before), value_words(last, change.after)
+    unit, before_unit = fields.get("unit", ""), fields.pop("before_unit", "")
+    if before_unit:
+        line = f"{where}: {old} {before_unit} -> {new} {unit}"
+    else:
+        line = f"{where}: {old} -> {new}" + (f" {unit}" if unit else "")
+    if fields.get("relative_change") is not None:
+        line += f", {percent(fields['relative_change'])}"
+    fields["summary"] = line
+    return msgspec.structs.replace(change, **fields)
 
 
-def _steps(path: str, root: Any) -> tuple[list[str], Any]:
-    steps: list[str] = []
-    node, parent = root, None
-    for part in path.split(".") if path else []:
-        match = _STEP.fullmatch(part)
-        if match is None:
-            steps.append(part)
-            continue
-        name, index = match[1], match[2]
-        parent, node = node, node.get(name) if isinstance(node, dict) else None
-        if index is None:
-            steps.append(_WORDS.get(name, name.replace("_", " ")))
-            continue
-        item = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
-        steps.append(_item_name(name, int(index), item))
-        parent, node = node, item
-    return steps, parent
+def _numbers(change: FieldChange, before: Any, place: Place, *, is_article: bool) -> dict[str, Any]:
+    """The unit of a changed number and its relative change (none across a change of unit)."""
+    if not (is_number(change.before) and is_number(change.after)):
+        return {}
+    unit = unit_of(place)
+    old_unit = unit_of(locate(before, change.path, is_article=is_article))
+    found: dict[str, Any] = {"unit": unit}
+    if old_unit != unit:
+        found["before_unit"] = old_unit
+    elif change.before:
+        found["relative_change"] = round((change.after - change.before) / change.before, 4)
+    return found
 
 
-def _item_name(field: str, index: int, item: Any) -> str:
-    if isinstance(item, dict):
-        route = item.get("route")
-        if field == "therapies" and isinstance(route, str) and route in ROUTES:
-            return ROUTES[route].label.split(" (")[0]
-        for key in _ITEM_NAMES:
-            if isinstance(item.get(key), str):
-                return str(item[key])
-    return f"{_WORDS.get(field, field.replace('_', ' '))} {index + 1}"
+def edits(runs: list[WordChange], most: int = 3) -> str:
+    """A text change in brief: ``removed "an", added "a slow"`` (the first few edits)."""
+    shown = [
+        f'{run.op} "{value_words("", run.text.strip())}"'
+        for run in runs
+        if run.op != "same" and run.text.strip()
+    ]
+    if not shown:
+        return "white space changed"
+    more = len(shown) - most
+    return ", ".join(shown[:most]) + (f" and {more} more" if more > 0 else "")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_scalar(*values: Any) -> bool:
+    return not any(isinstance(value, dict | list) for value in values)
 
 
-def _value(field: str, value: Any) -> str:
-    if value is None:
-        return "none"
-    if _is_number(value):
-        return format_number(value)
-    if isinstance(value, str):
-        labels = _VALUE_LABELS.get(field, {})
-        text = labels.get(value, value)
-        return text if len(text) <= _LONGEST else text[: _LONGEST - 1] + "\u2026"
-    return "changed"
+def percent(fraction: float) -> str:
+    """A relative change as people read it: ``-10%``, ``+900%``, ``+0.5%``."""
+    value = fraction * 100
+    text = f"{value:+.0f}%"
+    return f"{value:+.1f}%" if text in ("+0%", "-0%") and value else text

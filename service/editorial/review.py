@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import msgspec
-
 from schema.article import Draft, DraftState, Review
 from service.editorial.actor import Actor, record
 from service.editorial.cadence import next_review_date
-from service.editorial.reviewers import current_reviewer
+from service.editorial.reviewers import current_reviewer, with_credentials
 from service.editorial.versions import (
     LockedDraft,
     check_if_match,
@@ -104,7 +102,8 @@ def approve(
     next_review_due: date | None = None,
 ) -> Draft:
     """``in_review`` -> ``approved``, signed off by someone who did not edit the draft and whose
-    reviewer profile is current; the byline comes from that profile."""
+    reviewer profile is current; the byline comes from that profile, with ``credentials`` only
+    where the profile has none (and neither having any is refused: no empty byline)."""
     at = utc_now()
     denied: Draft | None = None
     with db.write() as conn:
@@ -125,9 +124,7 @@ def approve(
                 at=at,
             )
         else:
-            reviewer = current_reviewer(conn, actor, at.date())
-            if not reviewer.credentials:
-                reviewer = msgspec.structs.replace(reviewer, credentials=credentials)
+            reviewer = with_credentials(current_reviewer(conn, actor, at.date()), credentials)
             review = Review(
                 reviewed_by=reviewer,
                 reviewed_at=at,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import msgspec
+
 from schema.article import Reviewer
 from schema.base import present_fields
 from schema.trust import ReviewerCreate, ReviewerPatch, ReviewerProfile
 from service.editorial.actor import Actor, record
-from service.errors import Conflict, Forbidden, NotFound
+from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from service.store import trust
 from service.store.codec import utc_now
 from service.store.db import Connection, ContentDB
@@ -112,15 +114,48 @@ def approval_refusal(profile: ReviewerProfile | None, name: str, today: date) ->
     return None
 
 
-def current_reviewer(conn: Connection, actor: Actor, today: date) -> Reviewer:
-    """The byline of ``actor`` from their current profile, or ``Forbidden`` saying why not."""
-    profile = trust.get_reviewer_by_name(conn, actor.name, today)
-    refusal = approval_refusal(profile, actor.name, today)
+def approval_byline(db: ContentDB, name: str) -> tuple[Reviewer | None, str | None]:
+    """The byline an approval by ``name`` would carry today, or why they may not approve."""
+    today = utc_now().date()
+    with db.read() as conn:
+        profile = trust.get_reviewer_by_name(conn, name, today)
+    refusal = approval_refusal(profile, name, today)
     if refusal is not None or profile is None:
-        raise Forbidden(refusal or "no profile")
+        return None, refusal or "no profile"
+    return _byline(profile), None
+
+
+def with_credentials(reviewer: Reviewer, credentials: str) -> Reviewer:
+    """The byline with credentials: the profile's, else those sent with the approval.
+
+    A byline naming no qualification is refused (400 naming ``credentials``): readers are told
+    the content was medically reviewed, so the byline must say by whom, qualified how.
+    """
+    chosen = reviewer.credentials.strip() or credentials.strip()
+    if not chosen:
+        raise InvalidInput(
+            f"The reviewer profile of {reviewer.name} has no credentials, so the byline would "
+            'name no qualification. Send `credentials` (such as "MD, Psychiatry") with the '
+            "approval, or ask an admin to add them to the profile "
+            "(PATCH /v1/admin/reviewers/{id}).",
+            errors=(FieldError("$.credentials", "required: the reviewer profile has none"),),
+        )
+    return msgspec.structs.replace(reviewer, credentials=chosen)
+
+
+def _byline(profile: ReviewerProfile) -> Reviewer:
     return Reviewer(
         name=profile.name,
         credentials=profile.credentials,
         registering_body=profile.registering_body,
         registration_number=profile.registration_number,
     )
+
+
+def current_reviewer(conn: Connection, actor: Actor, today: date) -> Reviewer:
+    """The byline of ``actor`` from their current profile, or ``Forbidden`` saying why not."""
+    profile = trust.get_reviewer_by_name(conn, actor.name, today)
+    refusal = approval_refusal(profile, actor.name, today)
+    if refusal is not None or profile is None:
+        raise Forbidden(refusal or "no profile")
+    return _byline(profile)

@@ -13,13 +13,13 @@ from litestar import Controller, Request, Response, post
 
 from schema.admin import RejectRequest
 from schema.api import ArticlePatch
-from service.editorial import drafts, history, live, review
-from service.editorial.versions import draft_etag
+from service.editorial import drafts, live, review
 from service.errors import FieldError, InvalidInput
 from service.handlers.auth import EDITORS, REVIEWERS
 from service.handlers.params import Db, Key, Slug, Who
 from service.webapp.access import flash
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
+from service.webapp.review_view import review_context
 from service.webapp.views import ETAG_FIELD, article_url, page, see_other
 
 
@@ -67,7 +67,16 @@ class ActionsController(Controller):
         """Reviewer: sign off exactly the draft version the review page showed."""
         form = await _fields(request)
         credentials = form.get("credentials", "").strip()[:300]
-        review.approve(db, actor, slug, form.get(ETAG_FIELD) or None, credentials)
+        try:
+            review.approve(db, actor, slug, form.get(ETAG_FIELD) or None, credentials)
+        except InvalidInput as invalid:
+            if not any(error.path == "$.credentials" for error in invalid.errors):
+                raise
+            # No credentials for the byline: the review page again, the reason at the field.
+            errors = {"credentials": invalid.detail}
+            return page(
+                request, "review.html", status=422, **review_context(db, actor, slug, errors)
+            )
         return _done(request, slug, "Approved: an editor can publish it now.")
 
     @post("/reject", opt={"roles": REVIEWERS}, status_code=303)
@@ -81,16 +90,9 @@ class ActionsController(Controller):
                 RejectRequest, {"reason": form.get("reason", "").replace("\r\n", "\n")}
             )
         except Invalid as invalid:
-            draft = drafts.read_draft(db, slug, actor)
+            errors = errors_by_field(invalid.errors)
             return page(
-                request,
-                "review.html",
-                status=422,
-                draft=draft,
-                etag=draft_etag(draft),
-                diff=history.diff_draft(db, slug),
-                revision=None,
-                errors=errors_by_field(invalid.errors),
+                request, "review.html", status=422, **review_context(db, actor, slug, errors)
             )
         review.reject(db, actor, slug, body.reason, form.get(ETAG_FIELD) or None)
         return _done(request, slug, "Sent back to the editors.")

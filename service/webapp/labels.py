@@ -1,26 +1,16 @@
-"""The one place the forms' labels come from: a field name as people read it.
+"""The forms' labels: the model's one table (``schema.labels``), and a label in a sentence.
 
 The form generator labels its inputs with these, and error messages name fields with the same
-words (``min`` reads "Minimum"), so a message never shows a name the form does not.
+words (``min`` reads "Minimum"), so a message never shows a name the form does not; the
+reviewer's diff reads the same table.
 """
 
 from __future__ import annotations
 
-# Labels people read where a field's name alone would be terse.
-LABELS = {"min": "Minimum", "max": "Maximum", "url": "URL", "duration_minutes": "Duration (min)"}
+from schema.labels import field_label as humanize
+from schema.labels import item_label as singular
 
-
-def humanize(name: str) -> str:
-    """A field name as a label: ``side_effects`` -> ``Side effects``."""
-    return LABELS.get(name) or name.replace("_", " ").capitalize()
-
-
-def singular(name: str) -> str:
-    """The label of one item of a list field: ``therapies`` -> ``Therapy``."""
-    label = humanize(name)
-    if label.endswith("ies"):
-        return label[:-3] + "y"
-    return label[:-1] if label.endswith("s") and not label.endswith("ss") else label
+__all__ = ["humanize", "in_sentence", "singular"]
 
 
 def in_sentence(label: str) -> str:

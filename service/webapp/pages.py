@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from schema.article import Article, Draft, DraftState, Review, Reviewer
+from schema.article import DraftState
 from schema.sections import SECTION_TYPES
-from service.channels.render import article_web_url, render_email, render_text, render_web
 from service.config import Settings
-from service.delivery.reads import get_live
 from service.editorial import drafts, history
 from service.editorial.versions import draft_etag
-from service.errors import NotFound
 from service.handlers.auth import ADMINS, READERS
 from service.handlers.params import Db, Number, Slug, Who
 from service.store import overview
 from service.webapp.fieldtypes import struct_info
 from service.webapp.headers import FRAME_CSP
+from service.webapp.preview_view import frame_document, preview_context
+from service.webapp.review_view import review_context
 from service.webapp.views import page
 
 Config = NamedDependency[Settings]
@@ -33,47 +32,18 @@ AuditBefore = Annotated[
     int | None,
     QueryParameter(description="Entries older than this audit id.", ge=1),
 ]
+PreviewChannel = Annotated[
+    Literal["web", "email", "text"], QueryParameter(description="Which render to show.")
+]
+PreviewSide = Annotated[
+    Literal["draft", "live"], QueryParameter(description="The draft's, or the live revision's.")
+]
 AUDIT_PAGE = 100
-NOT_REVIEWED = Reviewer(name="Not yet reviewed")
-# The web render is a fragment for a site's page; in the preview frame it gets a plain one.
-WEB_FRAME = (
-    '<!DOCTYPE html><meta charset="utf-8"><style>body{font:16px/1.5 system-ui,sans-serif;'
-    "margin:1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}"
-    "</style>"
-)
 
 
 def section_kind(section: Any) -> str:
     """A section's ``kind`` tag, read from its type."""
     return str(struct_info(type(section)).tag)
-
-
-def draft_article(draft: Draft, live: Article | None) -> Article:
-    """The draft as the channels would publish it, for previews.
-
-    Until a reviewer signs it off, the byline says so rather than borrowing the live review.
-    """
-    review = draft.review or Review(reviewed_by=NOT_REVIEWED, reviewed_at=draft.updated_at)
-    return Article.from_fields(
-        draft.article,
-        draft.fields,
-        revision=(draft.base_revision or 0) + 1,
-        published_at=draft.updated_at if live is None else live.published_at,
-        updated_at=draft.updated_at,
-        review=review,
-        sections=draft.sections,
-    )
-
-
-def renders(article: Article | None, base_url: str) -> dict[str, str] | None:
-    """The web, email and text renders of an article (None for none)."""
-    if article is None:
-        return None
-    return {
-        "web": WEB_FRAME + render_web(article, base_url=base_url),
-        "email": render_email(article, web_url=article_web_url(base_url, article.slug)),
-        "text": render_text(article),
-    }
 
 
 @dataclass(frozen=True)
@@ -127,19 +97,19 @@ class PagesController(Controller):
 
     @get("/articles/{slug:str}/preview", opt={"roles": READERS}, sync_to_thread=False)
     def preview(
-        self, request: Request[Any, Any, Any], db: Db, actor: Who, settings: Config, slug: Slug
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        actor: Who,
+        settings: Config,
+        slug: Slug,
+        channel: PreviewChannel = "web",
+        show: PreviewSide = "draft",
     ) -> Template:
-        """The draft's web, email and text renders beside the live revision's."""
-        draft = drafts.read_draft(db, slug, actor)
-        live = get_live(db, slug)
-        return page(
-            request,
-            "preview.html",
-            draft=draft,
-            draft_renders=renders(draft_article(draft, live), settings.public_base_url),
-            live_renders=renders(live, settings.public_base_url),
-            live=live,
-        )
+        """One channel's render of the draft or the live revision, the changed sections marked
+        and the first brought into view."""
+        context = preview_context(db, actor, slug, settings.public_base_url, channel, show)
+        return page(request, "preview.html", **context)
 
     @get(
         "/articles/{slug:str}/preview/{which:str}/{channel:str}",
@@ -155,32 +125,23 @@ class PagesController(Controller):
         which: FromPath[str],
         channel: FromPath[str],
     ) -> Response[str]:
-        """One render of the draft or the live revision, as the preview page's sandboxed frame.
+        """One render of the draft or the live revision, as the preview page's sandboxed frame,
+        with the sections the draft changes marked.
 
         A document of its own, not ``srcdoc``: a ``srcdoc`` frame inherits the admin page's
         policy, which refuses the inline styles an email render is made of.
         """
-        live = get_live(db, slug)
-        article = (
-            draft_article(drafts.read_draft(db, slug, actor), live) if which == "draft" else live
-        )
-        shown = renders(article, settings.public_base_url) if which in ("draft", "live") else None
-        if shown is None or channel not in ("web", "email"):
-            raise NotFound(f"No {which} {channel} render of {slug!r} to show.")
         return Response(
-            shown[channel],
+            frame_document(db, actor, settings, slug, which, channel),
             media_type="text/html",
             headers={"Content-Security-Policy": FRAME_CSP, "X-Frame-Options": "SAMEORIGIN"},
         )
 
     @get("/articles/{slug:str}/review", opt={"roles": READERS}, sync_to_thread=False)
     def review(self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug) -> Template:
-        """Field by field what the draft changes in the live revision, with approve and reject."""
-        draft = drafts.read_draft(db, slug, actor)
-        diff = history.diff_draft(db, slug)
-        return page(
-            request, "review.html", draft=draft, etag=draft_etag(draft), diff=diff, revision=None
-        )
+        """Field by field what the draft changes in the live revision, clinically significant
+        changes first and the draft's warnings beside them, with approve and reject."""
+        return page(request, "review.html", **review_context(db, actor, slug))
 
     @get("/articles/{slug:str}/history", opt={"roles": READERS}, sync_to_thread=False)
     def show_history(

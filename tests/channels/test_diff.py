@@ -54,7 +54,17 @@ def test_dose_change_names_the_section_the_therapy_and_the_bound() -> None:
             change="changed",
             before=1.0,
             after=0.8,
-            summary="Intravenous > dose > maximum: 1 -> 0.8 mg/kg (-20%)",
+            summary="Types of Ketamine Therapy and Dosing > Intravenous (IV) > Dose > Maximum: "
+            "1 -> 0.8 mg/kg, -20%",
+            location=[
+                "Types of Ketamine Therapy and Dosing",
+                "Intravenous (IV)",
+                "Dose",
+                "Maximum",
+            ],
+            unit="mg/kg",
+            relative_change=-0.2,
+            is_clinical=True,
         )
     ]
 
@@ -71,7 +81,8 @@ def test_inserted_list_item_is_one_addition_not_a_cascade() -> None:
             path="items[0]",
             change="added",
             after={"title": "Sleep", "body": "Some people sleep better."},
-            summary="Sleep: added",
+            summary="Key Benefits of Ketamine for Anxiety > Sleep: added",
+            location=["Key Benefits of Ketamine for Anxiety", "Sleep"],
         )
     ]
 
@@ -158,6 +169,8 @@ def test_changes_read_in_the_vocabulary_words_and_codings_follow_their_keys() ->
     section = msgspec.structs.replace(therapies, therapies=changed)
 
     assert [c.summary for c in changes_between(with_section(section))] == [
-        "Intravenous > dose > maximum: 1 -> 0.9 mg/kg (-10%)",
-        "Subcutaneous > route: Intramuscular (IM) -> Subcutaneous (SC)",
+        "Types of Ketamine Therapy and Dosing > Intravenous (IV) > Dose > Maximum: 1 -> 0.9 mg/kg, "
+        "-10%",
+        "Types of Ketamine Therapy and Dosing > Intramuscular (IM) Injections > Route: "
+        "Intramuscular (IM) -> Subcutaneous (SC)",
     ]

@@ -80,12 +80,14 @@ def test_editor_fixes_a_dose_reviewer_approves_and_the_web_render_shows_it(
         reviewer = signed_in(browser, server, reviewer_token)
         reviewer.get_by_role("link", name=ARTICLE_TITLE).click()
         reviewer.get_by_role("link", name="Review the changes").click()
-        rows = reviewer.locator("table.diff tbody tr")
-        expect(rows.filter(has_text="therapies[0].dose.min")).to_contain_text("0.5")
-        expect(rows.filter(has_text="therapies[0].dose.max").locator("td.after")).to_have_text(
-            "0.9"
+        changes = reviewer.locator("li.change").filter(has_text="Intravenous (IV)")
+        expect(changes.filter(has_text="Minimum").locator(".what")).to_have_text(
+            "0.5 \u2192 0.4 mg/kg, -20%"
         )
-        reviewer.get_by_label("Your credentials for the byline").fill("MD, Psychiatry")
+        expect(changes.filter(has_text="Maximum").locator(".what")).to_have_text(
+            "1 \u2192 0.9 mg/kg, -10%"
+        )
+        expect(reviewer.locator(".byline")).to_contain_text("Rita Reviewer, MD, Psychiatry")
         reviewer.get_by_role("button", name="Approve").click()
         expect(reviewer.locator(".notice.ok")).to_contain_text("Approved")
         reviewer.context.close()

@@ -34,9 +34,9 @@ def test_pages_work_under_the_policy_with_nothing_refused(
         body.fill(body.input_value() + " Now **bold**.")
         # The live Markdown preview is an HTMX request: it runs only if HTMX runs.
         expect(page.locator("#f-therapies-0-body-preview strong")).to_have_text("bold")
-        page.goto(f"{server}/admin/articles/{SLUG}/preview")
         for channel in ("web", "email"):
-            frame = page.frame_locator(f'iframe[src$="/preview/live/{channel}"]')
+            page.goto(f"{server}/admin/articles/{SLUG}/preview?channel={channel}&show=live")
+            frame = page.frame_locator(f'iframe[src*="/preview/live/{channel}"]')
             expect(frame.locator("body")).to_contain_text("Ketamine")
         page.goto(f"{server}/admin/articles/{SLUG}/history")
         expect(page.get_by_role("heading", name="History")).to_be_visible()

@@ -15,7 +15,7 @@ from service.config import Settings
 from service.editorial.cadence import add_months, announce_due_reviews
 from service.jobs.scheduler import Scheduler
 from service.store.db import ContentDB
-from tests.conftest import Headers
+from tests.conftest import REVIEWER, Headers
 from tests.reviewer_profiles import ensure_reviewer_profile
 from tests.trust_flow import DRAFT, SLUG, approve_and_publish, draft_etag, edit_intro
 
@@ -275,3 +275,35 @@ def test_a_correction_cannot_be_scheduled(
 def test_profile_helper_is_idempotent(settings: Settings, client: Client) -> None:
     ensure_reviewer_profile(settings.content_db, "Once Only")
     ensure_reviewer_profile(settings.content_db, "Once Only")
+
+
+def clear_profile_credentials(client: Client, admin: Headers, name: str) -> None:
+    """An admin empties the credentials of ``name``'s profile."""
+    listed = client.get("/v1/admin/reviewers", headers=admin).json()["reviewers"]
+    [profile] = [p for p in listed if p["name"] == name]
+    cleared = client.patch(
+        f"/v1/admin/reviewers/{profile['id']}", json={"credentials": ""}, headers=admin
+    )
+    assert cleared.status_code == 200 and cleared.json()["credentials"] == ""
+
+
+@pytest.mark.parametrize("sent", [None, {"credentials": "   "}], ids=["none-sent", "blank-sent"])
+def test_an_approval_that_would_leave_the_byline_without_credentials_is_refused(
+    client: Client,
+    admin_headers: Headers,
+    editor_headers: Headers,
+    reviewer_headers: Headers,
+    sent: dict[str, Any] | None,
+) -> None:
+    clear_profile_credentials(client, admin_headers, REVIEWER)
+    in_review(client, editor_headers)
+    refused = approve(client, reviewer_headers, sent)
+    assert refused.status_code == 400
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert "has no credentials" in problem["detail"]
+    assert [e["path"] for e in problem["errors"]] == ["$.credentials"]
+    assert draft_etag(client, editor_headers)[0]["state"] == "in_review"
+    approved = approve(client, reviewer_headers, {"credentials": " MBBS, MRCPsych "})
+    assert approved.status_code == 200
+    assert approved.json()["review"]["reviewed_by"]["credentials"] == "MBBS, MRCPsych"

@@ -132,7 +132,7 @@ def test_editor_sees_edit_buttons_and_no_approve_button(
     editor_csrf = hidden_value(page, "_csrf")
     editor.post(f"{ARTICLE}/submit", data={"_csrf": editor_csrf})
     review_page = editor.get(f"{ARTICLE}/review").text
-    assert "therapies[0].dose.max" in review_page
+    assert "1 → 0.9 mg/kg, -10%" in review_page
     assert "/approve" not in review_page and "Approve" not in review_page
 
     sign_in(reviewer, token_of(REVIEWER, "reviewer"))

@@ -125,7 +125,7 @@ def test_preview_frames_are_sandboxed_documents_only_this_site_may_frame(
     assert "default-src 'none'" in FRAME_CSP
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     assert response.headers.get_list("cache-control") == ["no-store"]
-    preview = client.get(f"{ARTICLE}/preview").text
+    preview = client.get(f"{ARTICLE}/preview?channel={channel}&show={which}").text
     assert f'src="{ARTICLE}/preview/{which}/{channel}"' in preview
 
 

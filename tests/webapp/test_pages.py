@@ -173,9 +173,11 @@ def test_preview_shows_the_draft_and_live_renders(
 ) -> None:
     sign_in(client, token_of(REVIEWER, "reviewer"))
     page = client.get(f"{ARTICLE}/preview").text
-    assert page.count("<iframe sandbox") == 4  # web and email, draft and live
-    assert page.count('class="text-render"') == 2
-    assert "Not yet reviewed" in page  # the draft's byline does not borrow the live review
+    assert page.count("<iframe sandbox") == 1  # one render at a time: the draft's web page
+    text = client.get(f"{ARTICLE}/preview?channel=text&show=draft").text
+    assert text.count('class="text-render"') == 1
+    assert "Not yet reviewed" in text  # the draft's byline does not borrow the live review
+    assert "Not yet reviewed" not in client.get(f"{ARTICLE}/preview?channel=text&show=live").text
 
 
 def test_every_input_has_a_label(client: Client, token_of: Callable[[str, Role], str]) -> None:

@@ -59,7 +59,9 @@ class ReviewController(Controller):
     ) -> Response[Draft]:
         """Reviewer: `in_review` -> `approved`. `If-Match` must name the draft as read; nobody
         who edited the draft may approve it, nor anyone without a current reviewer profile
-        (403, saying why: no profile, a placeholder, or an expired registration)."""
+        (403, saying why: no profile, a placeholder, or an expired registration). The byline's
+        credentials are the profile's; when it has none, `credentials` must be sent (400
+        naming `$.credentials` otherwise)."""
         credentials = "" if data is None else data.credentials
         due = None if data is None else data.next_review_due
         return draft_response(review.approve(db, actor, slug, if_match, credentials, due))
