@@ -108,7 +108,9 @@ def cancel_schedule(db: ContentDB, actor: Actor, slug: str) -> Draft:
     with db.write() as conn:
         locked = lock_draft(conn, slug, actor)
         if locked.draft.scheduled_at is None:
-            raise Conflict(f"The draft of {slug!r} is not scheduled, so there is nothing to cancel.")
+            raise Conflict(
+                f"The draft of {slug!r} is not scheduled, so there is nothing to cancel."
+            )
         new = touched(locked.draft, actor, at, scheduled_at=None)
         save_draft(conn, locked, new)
         record(

@@ -99,11 +99,7 @@ CONFLICTS = [
         {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM]},
         {**BASE, "therapies": [IM, IV]},
         {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM]},
-        [
-            FieldConflict(
-                ("therapies",), [IV, IM], [therapy("IV", 0.5, 0.8), IM], [IM, IV]
-            )
-        ],
+        [FieldConflict(("therapies",), [IV, IM], [therapy("IV", 0.5, 0.8), IM], [IM, IV])],
     ),
     (
         "they removed the key I changed",
