@@ -52,7 +52,7 @@ def _merge(
     conflicts: list[FieldConflict],
     applied: list[Path],
 ) -> Any:
-    if mine == base or mine == theirs:
+    if mine in (base, theirs):
         return theirs
     if theirs == base:
         applied.append(path)

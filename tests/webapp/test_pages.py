@@ -69,7 +69,7 @@ def test_a_stale_save_shows_the_other_version_and_changes_nothing(
     assert saved.status_code == 303
     stale = second.post(THERAPIES, data={**second_form, "therapies[0].dose.max": "1.2"})
     assert stale.status_code == 409
-    assert "Someone else saved first" in stale.text
+    assert f"Saved first by {EDITOR}" in stale.text
     assert EDITOR in stale.text
     assert form_of(stale.text)["therapies[0].dose.max"] == "0.9"  # their version
     assert "1.2" in stale.text  # and the change that was not saved
