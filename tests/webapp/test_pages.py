@@ -137,7 +137,12 @@ def test_review_approve_and_publish_through_the_pages(
     assert live["therapies"][0]["dose"]["max"] == 0.9
     history = editor.get(f"{ARTICLE}/history").text
     assert "Roll back to 1" in history
-    rolled = editor.post(f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1"})
+    asked = editor.post(f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1"})
+    assert "Readers will see revision 1 at once" in asked.text  # nothing yet: the confirmation
+    assert reviewer.get(f"/v1/articles/{SLUG}").json()["revision"] == 2
+    rolled = editor.post(
+        f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1", "confirm": "yes"}
+    )
     assert "live again as revision 3" in rolled.text
 
 
