@@ -82,8 +82,9 @@ def test_unpublish_asks_first_republish_brings_it_back_and_rollback_asks_too(
 
         page.get_by_role("link", name="History").click()
         page.get_by_role("button", name="Roll back to 1").click()
-        expect(page.locator("#consequence")).to_contain_text("Readers will see revision 1")
-        expect(page.locator("#consequence")).to_contain_text("changes in: Types of Ketamine Therapy and Dosing.")
+        consequence = page.locator("#consequence")
+        expect(consequence).to_contain_text("Readers will see revision 1")
+        expect(consequence).to_contain_text("changes in: Types of Ketamine Therapy and Dosing.")
         assert http_get(f"{server}{PUBLIC}")["revision"] == 3
         page.get_by_role("button", name="Yes, roll back to revision 1").click()
         expect(page.locator(".notice.ok")).to_contain_text("live again as revision 4")
