@@ -4,8 +4,8 @@ The values are builtins (dicts, lists, scalars: ``msgspec.to_builtins`` of a sec
 article fields). A change on one side only is kept; the same change on both sides is kept once;
 different changes to the same field are a conflict, which keeps the stored value (theirs) so a
 merge never undoes a colleague's work. Lists are merged item by item only when no side added,
-removed or moved an item: otherwise an item's fields could land on another item (a dose on the
-wrong therapy), so such a list is one value.
+removed or moved an item (adding items at the end is fine): otherwise an item's fields could land
+on another item (a dose on the wrong therapy), so such a list is one value.
 """
 
 from __future__ import annotations
@@ -72,14 +72,34 @@ def _merge(
             if got is not _MISSING:
                 merged[key] = got
         return merged
-    if _are_aligned(base, theirs, mine):
-        return [
+    if _is_mergeable_list(base, theirs, mine):
+        count = len(base)
+        head = [
             _merge(b, t, m, (*path, i), conflicts, applied)
-            for i, (b, t, m) in enumerate(zip(base, theirs, mine, strict=True))
+            for i, (b, t, m) in enumerate(zip(base, theirs, mine[:count], strict=False))
         ]
+        # Items added at the end by either side are kept: theirs first, then mine.
+        added = [item for item in mine[count:] if item not in theirs[count:]]
+        if added:
+            applied.append((*path, count))
+        return [*head, *theirs[count:], *added]
     shown = [None if v is _MISSING else v for v in (base, theirs, mine)]
     conflicts.append(FieldConflict(path, *shown))
     return theirs
+
+
+def _is_mergeable_list(base: Any, theirs: Any, mine: Any) -> bool:
+    """Lists whose items can be merged one by one: each side either kept the length and order
+    of the base (changing items in place), or only added items after the base's."""
+    if not all(isinstance(v, list) for v in (base, theirs, mine)):
+        return False
+    count = len(base)
+    if len(theirs) < count or len(mine) < count:
+        return False
+    for side in (theirs, mine):
+        if len(side) > count and side[:count] != base:
+            return False  # items added and others changed or moved: the list is one value
+    return _are_aligned(base, theirs[:count], mine[:count])
 
 
 def _are_aligned(base: Any, theirs: Any, mine: Any) -> bool:

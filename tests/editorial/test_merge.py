@@ -69,6 +69,20 @@ CLEAN = [
         {**BASE, "title": "Mine"},
         {"title": "Mine", "therapies": [IV, IM, therapy("Oral", 1, 2)]},
     ),
+    (
+        "they added a therapy, I changed IV's max",
+        BASE,
+        {**BASE, "therapies": [IV, IM, therapy("Oral", 1, 2)]},
+        {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM]},
+        {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM, therapy("Oral", 1, 2)]},
+    ),
+    (
+        "we each added a different therapy: theirs first",
+        BASE,
+        {**BASE, "therapies": [IV, IM, therapy("Oral", 1, 2)]},
+        {**BASE, "therapies": [IV, IM, therapy("Nasal", 3, 4)]},
+        {**BASE, "therapies": [IV, IM, therapy("Oral", 1, 2), therapy("Nasal", 3, 4)]},
+    ),
 ]
 
 
@@ -100,6 +114,44 @@ CONFLICTS = [
         {**BASE, "therapies": [IM, IV]},
         {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM]},
         [FieldConflict(("therapies",), [IV, IM], [therapy("IV", 0.5, 0.8), IM], [IM, IV])],
+    ),
+    (
+        "they removed IM while I changed IV: the list is one value",
+        BASE,
+        {**BASE, "therapies": [IV]},
+        {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM]},
+        {**BASE, "therapies": [IV]},
+        [FieldConflict(("therapies",), [IV, IM], [IV], [therapy("IV", 0.5, 0.8), IM])],
+    ),
+    (
+        "they changed IV and added Oral while I moved IM up: the list is one value",
+        BASE,
+        {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM, therapy("Oral", 1, 2)]},
+        {**BASE, "therapies": [IM, IV]},
+        {**BASE, "therapies": [therapy("IV", 0.5, 0.8), IM, therapy("Oral", 1, 2)]},
+        [
+            FieldConflict(
+                ("therapies",),
+                [IV, IM],
+                [therapy("IV", 0.5, 0.8), IM, therapy("Oral", 1, 2)],
+                [IM, IV],
+            )
+        ],
+    ),
+    (
+        "they inserted Nasal before IM while I changed IM's max: the list is one value",
+        BASE,
+        {**BASE, "therapies": [IV, therapy("Nasal", 3, 4), IM]},
+        {**BASE, "therapies": [IV, therapy("IM", 0.5, 2)]},
+        {**BASE, "therapies": [IV, therapy("Nasal", 3, 4), IM]},
+        [
+            FieldConflict(
+                ("therapies",),
+                [IV, IM],
+                [IV, therapy("Nasal", 3, 4), IM],
+                [IV, therapy("IM", 0.5, 2)],
+            )
+        ],
     ),
     (
         "they removed the key I changed",
