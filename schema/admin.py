@@ -14,7 +14,7 @@ from schema.text import MULTI_LINE_PATTERN, NON_BLANK_PATTERN
 from schema.trust import CorrectionRequest
 
 Role = Literal["editor", "reviewer", "admin"]
-LiveAction = Literal["published", "scheduled", "unpublished", "rolled_back"]
+LiveAction = Literal["published", "scheduled", "unpublished", "rolled_back", "republished"]
 ChangeKind = Literal["added", "removed", "changed"]
 AwareDateTime = Annotated[datetime, Meta(tz=True, description="ISO-8601 with a UTC offset.")]
 
@@ -57,7 +57,7 @@ class RollbackRequest(Model, frozen=True):
 
 
 class LiveChange(Model, frozen=True):
-    """What a publish, schedule, unpublish or rollback did to the live article."""
+    """What a publish, schedule, unpublish, rollback or republish did to the live article."""
 
     article: Slug
     action: LiveAction

@@ -84,6 +84,10 @@ RULES = [
                                                                           401, 200, 403, 200),
     Rule("POST", "/v1/admin/articles/{slug:str}/rollback", "two_revisions", {"revision": 1},
                                                                           401, 200, 403, 200),
+    Rule("POST", "/v1/admin/articles/{slug:str}/republish", "unpublished", None,
+                                                                          401, 200, 403, 200),
+    Rule("DELETE", "/v1/admin/articles/{slug:str}/schedule", "scheduled", None,
+                                                                          401, 200, 403, 200),
     Rule("GET", "/v1/admin/articles/{slug:str}/revisions", "live", None,  401, 200, 200, 200),
     Rule("GET", "/v1/admin/articles/{slug:str}/revisions/{number:int}", "live", None,
                                                                           401, 200, 200, 200),
@@ -155,15 +159,20 @@ def set_up(
 ) -> dict[str, str]:
     """Bring the seeded article (and webhooks) into the state a rule is tried in."""
     values = {"slug": SLUG, "key": "intro", "number": "1", "delivery_id": "999999"}
-    if state in ("edited", "in_review", "approved", "two_revisions"):
+    if state in ("edited", "in_review", "approved", "two_revisions", "scheduled"):
         _edit(client, editor)
-    if state in ("in_review", "approved", "two_revisions"):
+    if state in ("in_review", "approved", "two_revisions", "scheduled"):
         _ok(client.post(f"{A}/draft/submit", headers=editor))
-    if state in ("approved", "two_revisions"):
+    if state in ("approved", "two_revisions", "scheduled"):
         etag = _etag(client, reviewer)
         _ok(client.post(f"{A}/draft/approve", json={}, headers={**reviewer, "If-Match": etag}))
     if state == "two_revisions":
         _ok(client.post(f"{A}/publish", json={}, headers=editor))
+    if state == "scheduled":
+        later = {"at": "2999-01-01T07:00:00+00:00"}
+        assert client.post(f"{A}/publish", json=later, headers=editor).status_code == 202
+    if state == "unpublished":
+        _ok(client.post(f"{A}/unpublish", headers=editor))
     if state == "webhook":
         created = client.post(HOOKS, json={"url": "http://127.0.0.1:9/x"}, headers=admin)
         assert created.status_code == 201, created.text

@@ -28,7 +28,7 @@ class Rule(NamedTuple):
 
     method: str
     route: str  # as the app registers it
-    state: str  # live | edited | in_review | approved | two_revisions
+    state: str  # live | edited | in_review | approved | two_revisions | scheduled | unpublished
     none: int
     editor: int
     reviewer: int
@@ -62,8 +62,13 @@ RULES = [
     Rule("POST", "/admin/articles/{slug:str}/approve", "in_review",             403, 403, 303, 303),
     Rule("POST", "/admin/articles/{slug:str}/reject", "in_review",              403, 403, 303, 303),
     Rule("POST", "/admin/articles/{slug:str}/publish", "approved",              403, 303, 403, 303),
+    Rule("GET", "/admin/articles/{slug:str}/unpublish", "live",                 303, 200, 403, 200),
     Rule("POST", "/admin/articles/{slug:str}/unpublish", "live",                403, 303, 403, 303),
+    Rule("GET", "/admin/articles/{slug:str}/rollback", "two_revisions",         303, 200, 403, 200,
+         "revision=1"),
     Rule("POST", "/admin/articles/{slug:str}/rollback", "two_revisions",        403, 303, 403, 303),
+    Rule("POST", "/admin/articles/{slug:str}/republish", "unpublished",         403, 303, 403, 303),
+    Rule("POST", "/admin/articles/{slug:str}/schedule/cancel", "scheduled",     403, 303, 403, 303),
     Rule("POST", "/admin/sign-out", "live",                                     403, 303, 303, 303),
 ]
 # fmt: on
@@ -86,7 +91,8 @@ def _form(client: Client, rule: Rule, csrf: str) -> dict[str, str]:
     etag = hidden_value(client.get(article).text, "_etag")
     extra = {
         "reject": {"reason": "Cite the dose."},
-        "rollback": {"revision": "1"},
+        "rollback": {"revision": "1", "confirm": "yes"},
+        "unpublish": {"confirm": "yes"},
         "move": {"direction": "down"},
         "preview": {"markdown": "**bold**"},
     }

@@ -113,12 +113,18 @@ def create_article(db: ContentDB, actor: Actor, body: ArticleCreate) -> Draft:
 def _edit(
     db: ContentDB, actor: Actor, slug: str, if_match: str | None, action: str, edit: Edit
 ) -> Draft:
-    """Check the version and write, inside one transaction; a stale ETag changes nothing."""
+    """Check the version and write, inside one transaction; a stale ETag changes nothing.
+
+    An edit that leaves the content as it was is no edit: the draft keeps its version,
+    editors, state and approval, and nothing is recorded.
+    """
     at = utc_now()
     with db.write() as conn:
         locked = lock_draft(conn, slug, actor)
         check_if_match(locked.draft, if_match, required=True)
         changes, note = edit(locked.draft)
+        if is_unchanged(locked.draft, changes):
+            return locked.draft
         new = edited(locked.draft, actor, at, **changes)
         refuse_oversized((new.fields, new.sections))
         save_draft(conn, locked, new)
@@ -132,6 +138,11 @@ def _edit(
             at=at,
         )
     return new
+
+
+def is_unchanged(draft: Draft, changes: dict[str, Any]) -> bool:
+    """Whether ``changes`` would leave the draft's content exactly as it is."""
+    return all(getattr(draft, name) == value for name, value in changes.items())
 
 
 def put_section(

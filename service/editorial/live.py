@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from schema.admin import LiveAction, LiveChange
-from schema.article import DraftState, Revision
+from schema.article import Draft, DraftState, Revision
 from schema.trust import CorrectionRequest
 from service.editorial.actor import Actor, record
 from service.editorial.publishing import make_live
@@ -13,6 +13,7 @@ from service.editorial.review import lock_in_state, wrong_state
 from service.editorial.search_index import unindex
 from service.editorial.versions import (
     LockedDraft,
+    lock_draft,
     require_article,
     save_draft,
     touched,
@@ -84,7 +85,13 @@ def publish(
     """Publish the approved draft now, or schedule it when ``when`` is in the future; a
     correction (with its public note) is published now only."""
     at = utc_now()
-    if correction is not None and when is not None and when > at:
+    if when is not None and when <= at:
+        raise InvalidInput(
+            f"The time to publish at ({when.isoformat()}) is in the past (it is "
+            f"{at.isoformat(timespec='seconds')} now): choose a later time, or publish now.",
+            errors=(FieldError("$.at", "in the past"),),
+        )
+    if correction is not None and when is not None:
         raise InvalidInput(
             "A correction is published at once; leave out `at` or publish it without `correction`.",
             errors=(FieldError("$.at", "a correction cannot be scheduled"),),
@@ -93,7 +100,7 @@ def publish(
         locked = lock_in_state(
             conn, slug, actor, if_match, required=False, action="published", allowed=_APPROVED
         )
-        if when is None or when <= at:
+        if when is None:
             return _publish_locked(conn, locked, actor, at, correction)
         new = touched(locked.draft, actor, at, scheduled_at=when)
         save_draft(conn, locked, new, scheduled_by=actor.name)
@@ -107,6 +114,29 @@ def publish(
             at=at,
         )
     return LiveChange(article=slug, action="scheduled", revision=None, sections_changed=[], at=when)
+
+
+def cancel_schedule(db: ContentDB, actor: Actor, slug: str) -> Draft:
+    """Take the schedule off an approved draft; it stays approved, to publish or schedule."""
+    at = utc_now()
+    with db.write() as conn:
+        locked = lock_draft(conn, slug, actor)
+        if locked.draft.scheduled_at is None:
+            raise Conflict(
+                f"The draft of {slug!r} is not scheduled, so there is nothing to cancel."
+            )
+        new = touched(locked.draft, actor, at, scheduled_at=None)
+        save_draft(conn, locked, new)
+        record(
+            conn,
+            actor,
+            "schedule_cancelled",
+            article=slug,
+            revision=None,
+            detail=f"draft version {new.version}; was due {locked.draft.scheduled_at.isoformat()}",
+            at=at,
+        )
+    return new
 
 
 def publish_due(db: ContentDB, now: datetime | None = None) -> list[LiveChange]:
@@ -168,40 +198,63 @@ def _same_content(a: Revision, b: Revision) -> bool:
 
 def rollback(db: ContentDB, actor: Actor, slug: str, number: int) -> LiveChange:
     """Make an earlier published revision live again, as a new revision with its old review."""
-    at = utc_now()
     with db.write() as conn:
         article_id = require_article(conn, slug)
-        revision = content.get_revision(conn, slug, number)
-        if revision is None:
-            raise InvalidInput(
-                f"The article {slug!r} has no revision {number}.",
-                errors=(FieldError("$.revision", f"no revision {number}"),),
-            )
+        return _restore_locked(conn, actor, slug, article_id, number, "rolled_back")
+
+
+def republish(db: ContentDB, actor: Actor, slug: str) -> LiveChange:
+    """After an unpublish, make the last live revision live again (the rollback's one path:
+    a new revision restored from it, with its review, and a ``rolled_back`` event)."""
+    with db.write() as conn:
+        article_id = require_article(conn, slug)
         live_number = content.get_live_revision_number(conn, slug)
-        if live_number == number:
-            raise Conflict(f"Revision {number} of {slug!r} is live already.")
-        live = None if live_number is None else content.get_revision(conn, slug, live_number)
-        if live is not None and _same_content(live, revision):
-            # A repeated click (or ten) must not append identical revisions, events and webhooks.
-            raise Conflict(
-                f"Revision {number} of {slug!r} says exactly what the live revision "
-                f"{live_number} says (it was restored from it already); nothing to roll back."
-            )
-        new_number, changed = make_live(
-            conn,
-            article_id,
-            fields=revision.fields,
-            sections=revision.sections,
-            review=revision.review,
-            actor=actor.name,
-            at=at,
-            action="rolled_back",
-            restored_from=number,
+        if live_number is not None:
+            raise Conflict(f"The article {slug!r} is live (revision {live_number}) already.")
+        revisions = content.list_revisions(conn, slug)
+        if not revisions:
+            raise Conflict(f"The article {slug!r} was never published: publish a draft instead.")
+        # Every publish and rollback appends a revision, so the newest is the one withdrawn.
+        return _restore_locked(conn, actor, slug, article_id, revisions[0].number, "republished")
+
+
+def _restore_locked(
+    conn: Connection, actor: Actor, slug: str, article_id: int, number: int, action: LiveAction
+) -> LiveChange:
+    """Revision ``number`` live again as a new revision, inside the caller's transaction; the
+    feed and webhooks say ``rolled_back`` either way, the audit log and the answer ``action``."""
+    at = utc_now()
+    revision = content.get_revision(conn, slug, number)
+    if revision is None:
+        raise InvalidInput(
+            f"The article {slug!r} has no revision {number}.",
+            errors=(FieldError("$.revision", f"no revision {number}"),),
         )
-        stored = drafts.get_draft(conn, article_id, slug)
-        if stored is not None and not stored.editors:
-            # An untouched draft is only a copy of the old live revision: let the next read
-            # start again from the restored one. A draft with edits is someone's work: kept.
-            drafts.delete_draft(conn, article_id)
-        detail = f"restored revision {number}; sections changed: {', '.join(changed) or 'none'}"
-        return _changed_live(conn, actor, "rolled_back", slug, new_number, changed, detail, at)
+    live_number = content.get_live_revision_number(conn, slug)
+    if live_number == number:
+        raise Conflict(f"Revision {number} of {slug!r} is live already.")
+    live = None if live_number is None else content.get_revision(conn, slug, live_number)
+    if live is not None and _same_content(live, revision):
+        # A repeated click (or ten) must not append identical revisions, events and webhooks.
+        raise Conflict(
+            f"Revision {number} of {slug!r} says exactly what the live revision "
+            f"{live_number} says (it was restored from it already); nothing to roll back."
+        )
+    new_number, changed = make_live(
+        conn,
+        article_id,
+        fields=revision.fields,
+        sections=revision.sections,
+        review=revision.review,
+        actor=actor.name,
+        at=at,
+        action="rolled_back",
+        restored_from=number,
+    )
+    stored = drafts.get_draft(conn, article_id, slug)
+    if stored is not None and not stored.editors:
+        # An untouched draft is only a copy of the old live revision: let the next read
+        # start again from the restored one. A draft with edits is someone's work: kept.
+        drafts.delete_draft(conn, article_id)
+    detail = f"restored revision {number}; sections changed: {', '.join(changed) or 'none'}"
+    return _changed_live(conn, actor, action, slug, new_number, changed, detail, at)

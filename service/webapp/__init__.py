@@ -18,6 +18,7 @@ from service.webapp.access import WebAccess, provide_session, provide_web_actor
 from service.webapp.actions import ActionsController
 from service.webapp.editor import EditorController, PreviewController
 from service.webapp.errors import EXCEPTION_HANDLERS
+from service.webapp.guards import GuardsController
 from service.webapp.headers import SecurityHeaders
 from service.webapp.pages import PagesController
 from service.webapp.sessions import SessionSigner
@@ -37,6 +38,7 @@ def webapp_router(database: Path) -> Router:
             EditorController,
             PreviewController,
             ActionsController,
+            GuardsController,
             SignOutController,
         ],
         guards=[access],

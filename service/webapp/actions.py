@@ -1,4 +1,6 @@
-"""Form posts that move an article along: submit, approve, reject, publish, roll back, reorder.
+"""Form posts that move an article along: submit, approve, reject, publish, reorder.
+
+Unpublish, roll back, republish and cancelling a schedule are in ``guards``.
 
 Each calls the workflow function the JSON admin API calls, under the same role, then
 redirects to the page that shows the result (post/redirect/get).
@@ -6,7 +8,8 @@ redirects to the page that shows the result (post/redirect/get).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -20,7 +23,7 @@ from service.handlers.params import Db, Key, Slug, Who
 from service.webapp.access import flash
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
 from service.webapp.review_view import review_context
-from service.webapp.views import ETAG_FIELD, article_url, page, see_other
+from service.webapp.views import ETAG_FIELD, article_url, format_time, page, see_other
 
 
 async def _fields(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -34,12 +37,20 @@ def _done(request: Request[Any, Any, Any], slug: str, message: str, *parts: str)
     return see_other(article_url(slug, *parts))
 
 
-def parse_publish_time(text: str) -> datetime | None:
-    """A ``datetime-local`` value, read as UTC (the form says so); empty means now."""
+def parse_publish_time(text: str, offset: str = "") -> datetime | None:
+    """A ``datetime-local`` value; empty means now.
+
+    ``offset`` is the browser's UTC offset in minutes at that time (the page's script fills
+    it in and labels the field with the browser's zone); without it the value is UTC, as the
+    field's label then says.
+    """
     if not text.strip():
         return None
+    zone = UTC
+    if re.fullmatch(r"-?\d{1,4}", offset.strip()) and abs(int(offset)) <= 18 * 60:
+        zone = timezone(timedelta(minutes=int(offset)))
     try:
-        return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=zone).astimezone(UTC)
     except ValueError:
         raise InvalidInput(
             f"{text!r} is not a date and time.", errors=(FieldError("at", "not a date and time"),)
@@ -101,39 +112,14 @@ class ActionsController(Controller):
     async def publish(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
-        """Editor: publish the approved draft now, or schedule it (``at``, UTC)."""
+        """Editor: publish the approved draft now, or schedule it (``at``, see
+        ``parse_publish_time``); a time in the past is refused."""
         form = await _fields(request)
-        change = live.publish(
-            db, actor, slug, parse_publish_time(form.get("at", "")), form.get(ETAG_FIELD) or None
-        )
+        when = parse_publish_time(form.get("at", ""), form.get("at_offset", ""))
+        change = live.publish(db, actor, slug, when, form.get(ETAG_FIELD) or None)
         if change.action == "scheduled":
-            return _done(request, slug, f"Scheduled for {change.at:%Y-%m-%d %H:%M} UTC.")
+            return _done(request, slug, f"Scheduled for {format_time(change.at)}.")
         return _done(request, slug, f"Published as revision {change.revision}.")
-
-    @post("/unpublish", opt={"roles": EDITORS}, status_code=303)
-    async def unpublish(
-        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
-    ) -> Response[Any]:
-        """Editor: withdraw the article from the public API."""
-        change = live.unpublish(db, actor, slug)
-        return _done(request, slug, f"Revision {change.revision} withdrawn from the public API.")
-
-    @post("/rollback", opt={"roles": EDITORS}, status_code=303)
-    async def rollback(
-        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
-    ) -> Response[Any]:
-        """Editor: make an earlier published revision live again."""
-        form = await _fields(request)
-        text = form.get("revision", "")
-        if not text.isdigit():
-            raise InvalidInput(f"{text!r} is not a revision number.")
-        change = live.rollback(db, actor, slug, int(text))
-        return _done(
-            request,
-            slug,
-            f"Revision {text} is live again as revision {change.revision}.",
-            "history",
-        )
 
     @post("/sections/{key:str}/delete", opt={"roles": EDITORS}, status_code=303)
     async def delete_section(

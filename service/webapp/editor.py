@@ -1,8 +1,9 @@
 """Editing: a section or the article fields as a form generated from the model, and previews.
 
-A save carries the draft ETag the form was read at; when someone else saved first, the
-workflow refuses it (nothing changes) and the page shows their version with the changes that
-were not saved. List buttons (add, remove, move) re-render the form without saving.
+A save carries the draft ETag the form was read at and the value it opened with; when someone
+saved first, the save is merged three ways (``stale``): other fields are kept and saved, and
+fields both changed are shown side by side. A save that changes nothing is no edit. List
+buttons (add, remove, move) re-render the form without saving.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from schema.api import ArticlePatch
 from schema.article import ArticleFields, Draft
 from schema.base import SectionKey
 from schema.sections import SECTION_TYPES, Section
-from service.channels.diff import diff_content
 from service.editorial import drafts
 from service.editorial.actor import Actor
 from service.editorial.rich_text import preview_html
@@ -41,6 +41,7 @@ from service.webapp.formdata import (
 )
 from service.webapp.forms import build_form
 from service.webapp.messages import explain
+from service.webapp.stale import BASE_FIELD, REAPPLY_FIELD, encode_base, save_stale, with_reapplied
 from service.webapp.views import ETAG_FIELD, article_url, is_htmx, page, see_other
 
 KINDS: dict[str, type[Any]] = {str(struct_info(cls).tag): cls for cls in SECTION_TYPES}
@@ -93,8 +94,10 @@ def _form_page(
     errors: dict[str, str] | None = None,
     focus: str | None = None,
     etag: str | None = None,
+    base: str | None = None,
     **context: Any,
 ) -> Response[Any]:
+    """The form page (or, for HTMX, the form): ``base`` is the value it was opened with."""
     form = build_form(target.cls, value, errors, skip=frozenset({"key"}), focus=focus)
     problems = explain(form)
     return page(
@@ -104,11 +107,14 @@ def _form_page(
         target=target,
         draft=draft,
         etag=etag or draft_etag(draft),
+        base=encode_base(target.current(draft)) if base is None else base,
+        base_field=BASE_FIELD,
+        reapply_field=REAPPLY_FIELD,
         form=form,
         problems=problems,
         kind=str(struct_info(target.cls).tag or ""),
         is_new=target.key is not None and target.current(draft) is None,
-        **{"saved": False, "conflict": None, **context},
+        **{"saved": False, "notice": "", "conflict": None, **context},
     )
 
 
@@ -191,60 +197,46 @@ def _submit(
     posted = {name: value for name, value in form.items() if isinstance(value, str)}
     data = read_form(target.cls, posted)
     op = posted.get(OP_FIELD, "save")
-    etag = posted.get(ETAG_FIELD)
-    if op != "save":
+    etag, base = posted.get(ETAG_FIELD), posted.get(BASE_FIELD, "")
+    if op not in ("save", "reapply"):
         focus = apply_op(target.cls, data, op)
-        # The etag stays the one the form was first read at, so a later save still detects
-        # anyone else's save in between.
-        return _form_page(request, target, draft, data, focus=focus, etag=etag)
+        # The etag and base stay those the form was first read at, so a later save still
+        # detects anyone else's save in between and merges with it.
+        return _form_page(request, target, draft, data, focus=focus, etag=etag, base=base)
     try:
         value = target.validate(data)
-        saved = target.save(db, actor, value, etag)
+        if op == "reapply":
+            value = with_reapplied(target, value, posted.get(REAPPLY_FIELD))
+        try:
+            saved, notice = target.save(db, actor, value, etag), ""
+        except PreconditionFailed:
+            stale = save_stale(db, actor, target, base, value)
+            if not stale.saved:
+                return _form_page(
+                    request, target, stale.draft, stale.value, status=409,
+                    errors=stale.errors, base=stale.base, conflict=stale.conflict,
+                )  # fmt: skip
+            saved, notice = stale.draft, stale.notice
     except Invalid as invalid:
+        errors = errors_by_field(invalid.errors)
         return _form_page(
-            request,
-            target,
-            draft,
-            data,
-            status=422,
-            errors=errors_by_field(invalid.errors),
-            etag=etag,
+            request, target, draft, data, status=422, errors=errors, etag=etag, base=base
         )
     except InvalidInput as error:
         errors = errors_by_field(error.errors) or {"": error.detail}
-        return _form_page(request, target, draft, data, status=422, errors=errors, etag=etag)
-    except PreconditionFailed:
-        return _conflict(request, db, actor, target, data)
+        return _form_page(
+            request, target, draft, data, status=422, errors=errors, etag=etag, base=base
+        )
+    if not notice:
+        unchanged = draft_etag(saved) == etag
+        what = target.key or "the article fields"
+        notice = (
+            "No changes to save." if unchanged else f"Saved {what} (draft version {saved.version})."
+        )
     if is_htmx(request):
-        return _form_page(request, target, saved, target.current(saved), saved=True)
-    flash(request, f"Saved {target.key or 'fields'}.")
+        return _form_page(request, target, saved, target.current(saved), saved=True, notice=notice)
+    flash(request, notice)
     return see_other(article_url(target.slug))
-
-
-def _conflict(
-    request: Request[Any, Any, Any], db: Db, actor: Actor, target: Target, data: dict[str, Any]
-) -> Response[Any]:
-    """Someone saved first: show their version, and what this save would have changed."""
-    draft = drafts.read_draft(db, target.slug, actor)
-    theirs = target.current(draft)
-    unsaved: list[Any] = []
-    try:
-        mine = target.validate(data)
-    except Invalid:
-        mine = None
-    if mine is not None and theirs is not None:
-        if target.key is None:
-            unsaved = diff_content(theirs, [], mine, [])
-        else:
-            unsaved = diff_content(draft.fields, [theirs], draft.fields, [mine])
-    conflict = {
-        "by": draft.updated_by,
-        "at": draft.updated_at,
-        "unsaved": unsaved,
-        "gone": theirs is None,
-    }
-    value = theirs if theirs is not None else data
-    return _form_page(request, target, draft, value, status=409, conflict=conflict)
 
 
 class PreviewController(Controller):

@@ -56,14 +56,21 @@ class State:
 
 def state_of(item: overview.ArticleOverview) -> State:
     """Draft, in review, approved, scheduled, live, or not published."""
-    if item.draft_state is DraftState.APPROVED and item.scheduled_at is not None:
+    return article_state(
+        item.draft_state, item.scheduled_at is not None, item.has_draft_edits, item.live_revision
+    )
+
+
+def article_state(
+    state: DraftState | None, is_scheduled: bool, has_edits: bool, live_revision: int | None
+) -> State:
+    """Where an article stands, the same words in the list and on the article's page."""
+    if state is DraftState.APPROVED and is_scheduled:
         return State("scheduled", "state-scheduled")
-    if item.draft_state is not None and (
-        item.draft_state is not DraftState.DRAFT or item.has_draft_edits
-    ):
-        return State(item.draft_state.value.replace("_", " "), f"state-{item.draft_state.value}")
+    if state is not None and (state is not DraftState.DRAFT or has_edits):
+        return State(state.value.replace("_", " "), f"state-{state.value}")
     # A draft without edits is only a copy of the live revision.
-    if item.live_revision is not None:
+    if live_revision is not None:
         return State("live", "state-live")
     return State("not published", "state-none")
 
@@ -91,6 +98,13 @@ class PagesController(Controller):
             draft=draft,
             etag=draft_etag(draft),
             live_revision=revisions.live_revision,
+            state=article_state(
+                draft.state,
+                draft.scheduled_at is not None,
+                bool(draft.editors),
+                revisions.live_revision,
+            ),
+            can_republish=revisions.live_revision is None and bool(revisions.revisions),
             sections=[(section, section_kind(section)) for section in draft.sections],
             kinds=[str(struct_info(cls).tag) for cls in SECTION_TYPES],
         )

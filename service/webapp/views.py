@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +13,7 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
+from markupsafe import Markup, escape
 
 from service.handlers.auth import EDITORS, REVIEWERS
 from service.webapp.access import FLASH_KEY, SESSION_KEY, can
@@ -34,7 +36,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["when"] = format_time
+    environment.filters["when"] = time_tag
     environment.filters["value"] = format_value
     environment.filters["when_exact"] = format_exact_time
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))
@@ -44,6 +46,8 @@ def format_time(value: Any) -> str:
     """A time as people read it in a table: ``2026-03-02 07:00 UTC``."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
@@ -52,6 +56,17 @@ def format_exact_time(value: Any) -> str:
     if value is None:
         return ""
     return f"{value:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def time_tag(value: Any) -> Markup:
+    """A time in a page: the UTC text in a ``<time>``, to which ``static/local-time.js`` adds
+    the reader's local time."""
+    if not isinstance(value, datetime):
+        return Markup(escape(format_time(value)))
+    stamp = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return Markup('<time datetime="{}">{}</time>').format(
+        stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), format_time(stamp)
+    )
 
 
 def format_value(value: Any) -> str:

@@ -120,9 +120,8 @@ def test_second_editor_saving_the_same_section_sees_the_conflict(
         second.locator("#f-therapies-1-dose-max").fill("1.6")
         save(second)
         conflict = second.locator("#conflict")
-        expect(conflict).to_contain_text("Someone else saved first")
-        expect(conflict).to_contain_text("Fay First")
-        expect(conflict.locator(".unsaved")).to_contain_text("1.6")
+        expect(conflict).to_contain_text("Saved first by Fay First")
+        expect(conflict.locator("td.mine")).to_have_text("1.6")
         expect(second.locator("#f-therapies-1-dose-max")).to_have_value("1.4")
     finally:
         first.context.close()

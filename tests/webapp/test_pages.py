@@ -69,7 +69,7 @@ def test_a_stale_save_shows_the_other_version_and_changes_nothing(
     assert saved.status_code == 303
     stale = second.post(THERAPIES, data={**second_form, "therapies[0].dose.max": "1.2"})
     assert stale.status_code == 409
-    assert "Someone else saved first" in stale.text
+    assert f"Saved first by {EDITOR}" in stale.text
     assert EDITOR in stale.text
     assert form_of(stale.text)["therapies[0].dose.max"] == "0.9"  # their version
     assert "1.2" in stale.text  # and the change that was not saved
@@ -137,7 +137,12 @@ def test_review_approve_and_publish_through_the_pages(
     assert live["therapies"][0]["dose"]["max"] == 0.9
     history = editor.get(f"{ARTICLE}/history").text
     assert "Roll back to 1" in history
-    rolled = editor.post(f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1"})
+    asked = editor.post(f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1"})
+    assert "Readers will see revision 1 at once" in asked.text  # nothing yet: the confirmation
+    assert reviewer.get(f"/v1/articles/{SLUG}").json()["revision"] == 2
+    rolled = editor.post(
+        f"{ARTICLE}/rollback", data={"_csrf": editor_csrf, "revision": "1", "confirm": "yes"}
+    )
     assert "live again as revision 3" in rolled.text
 
 

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Operation, RequestBody
+from litestar.openapi.spec import Example, Operation, RequestBody
 
 from service.api.openapi_docs import json_response, problem_responses
 
@@ -36,6 +36,11 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
 def also(status: int, container: type[Any], description: str) -> dict[int, ResponseSpec]:
     """A second success answer (like 201 for a PUT that adds, 202 for a scheduled publish)."""
     return {status: json_response(container, description)}
+
+
+def with_example(spec: ResponseSpec, name: str, value: Any) -> ResponseSpec:
+    """The response spec with one named example body."""
+    return dataclasses.replace(spec, examples=[Example(id=name, value=value)])
 
 
 @dataclasses.dataclass

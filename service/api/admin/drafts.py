@@ -81,7 +81,8 @@ class DraftController(Controller):
         if_match: IfMatch,
         data: Annotated[Section, body("The section; its `key` must equal the path's.")],
     ) -> Response[Draft]:
-        """Editor: replace the section with this key, or append it (201)."""
+        """Editor: replace the section with this key, or append it (201). Sending it as stored
+        is no edit: 200 with the draft and ETag unchanged."""
         draft, added = drafts.put_section(db, actor, slug, key, data, if_match)
         return draft_response(draft, 201 if added else 200)
 
@@ -119,7 +120,8 @@ class DraftController(Controller):
             body("Only the fields present change; `section_order` lists every key once."),
         ],
     ) -> Response[Draft]:
-        """Editor: change title, summary, disclaimer, hero image or the order of sections."""
+        """Editor: change title, summary, disclaimer, hero image or the order of sections.
+        Values equal to those stored are no edit: 200 with the draft and ETag unchanged."""
         return draft_response(drafts.patch_draft(db, actor, slug, data, if_match))
 
     @admin_route(

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, post
+from litestar import Controller, Response, delete, post
 
 from schema.admin import ApproveRequest, LiveChange, PublishRequest, RejectRequest, RollbackRequest
 from schema.article import Draft
 from service.api.admin.common import ETAG_HEADER, IfMatch, admin_route, body, draft_response
-from service.api.admin.docs import OptionalBodyOperation, also, problems
+from service.api.admin.docs import OptionalBodyOperation, also, problems, with_example
+from service.api.openapi_docs import json_response
 from service.editorial import live, review
 from service.handlers.auth import EDITORS, REVIEWERS
 from service.handlers.params import Db, Slug, Who
+
+REPUBLISHED = {
+    "article": "ketamine-therapy-for-anxiety",
+    "action": "republished",
+    "revision": 3,
+    "sections_changed": ["intro", "therapy-types"],
+    "at": "2026-03-02T07:00:00+00:00",
+}
+PAST_SCHEDULE = {
+    "type": "about:blank",
+    "title": "Invalid input",
+    "status": 400,
+    "detail": "The time to publish at (2020-01-01T07:00:00+00:00) is in the past (it is "
+    "2026-03-02T07:00:00+00:00 now): choose a later time, or publish now.",
+    "errors": [{"path": "$.at", "message": "in the past"}],
+}
 
 
 class ReviewController(Controller):
@@ -94,6 +111,7 @@ class ReviewController(Controller):
         {
             **also(202, LiveChange, "Scheduled: it goes live at `at`."),
             **problems(404, 409, 412, 413),
+            400: with_example(problems(400)[400], "past-schedule", PAST_SCHEDULE),
         },
         status_code=200,
         operation_class=OptionalBodyOperation,
@@ -109,7 +127,8 @@ class ReviewController(Controller):
             body("Optional: `at` in the future schedules it; `correction` marks a correction."),
         ] = None,
     ) -> Response[LiveChange]:
-        """Editor: the approved draft becomes the new live revision in one transaction."""
+        """Editor: the approved draft becomes the new live revision in one transaction. An
+        `at` that is not in the future is refused (`400`, `$.at`): nothing is published."""
         when = None if data is None else data.at
         correction = None if data is None else data.correction
         change = live.publish(db, actor, slug, when, if_match, correction)
@@ -144,3 +163,33 @@ class ReviewController(Controller):
     ) -> LiveChange:
         """Editor: a new revision with the old content and its original review."""
         return live.rollback(db, actor, slug, data.revision)
+
+    @admin_route(
+        post,
+        "/republish",
+        EDITORS,
+        "Put the last live revision back after an unpublish",
+        {
+            200: json_response(LiveChange, "Live again as a new revision.", REPUBLISHED),
+            **problems(404, 409),
+        },
+        status_code=200,
+    )
+    def republish(self, db: Db, actor: Who, slug: Slug) -> LiveChange:
+        """Editor: the revision that was live before the unpublish is live again, as a new
+        revision restored from it (event `rolled_back`, like a rollback). `409` when the
+        article is live or was never published."""
+        return live.republish(db, actor, slug)
+
+    @admin_route(
+        delete,
+        "/schedule",
+        EDITORS,
+        "Cancel the scheduled publish",
+        problems(404, 409),
+        status_code=200,
+        response_headers=[ETAG_HEADER],
+    )
+    def cancel_schedule(self, db: Db, actor: Who, slug: Slug) -> Response[Draft]:
+        """Editor: the draft stays approved with no time set; `409` when it is not scheduled."""
+        return draft_response(live.cancel_schedule(db, actor, slug))
