@@ -21,6 +21,7 @@ from service.webapp.errors import EXCEPTION_HANDLERS
 from service.webapp.headers import SecurityHeaders
 from service.webapp.pages import PagesController
 from service.webapp.sessions import SessionSigner
+from service.webapp.site_preview import SitePreviewController
 from service.webapp.signin import SignInController, SignOutController
 from service.webapp.views import PREFIX, STATIC, template_config
 
@@ -37,6 +38,7 @@ def webapp_router(database: Path) -> Router:
             EditorController,
             PreviewController,
             ActionsController,
+            SitePreviewController,
             SignOutController,
         ],
         guards=[access],
