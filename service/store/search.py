@@ -153,12 +153,14 @@ def ranking_sql(filters: SearchFilters) -> tuple[str, list[object]]:
     for at most CANDIDATES rows and the sort holds no more.
     """
     where, params = _filter_sql(filters)
+    # The documents' table is joined (by primary key) only for a filter to read.
+    docs = " JOIN search_docs d ON d.id = t.rowid" if where else ""
     sql = (
         "WITH bound (floor) AS ("
-        " SELECT t.rowid FROM search_text t JOIN search_docs d ON d.id = t.rowid"
+        f" SELECT t.rowid FROM search_text t{docs}"
         f" WHERE search_text MATCH ?{where}"
         f" ORDER BY t.rowid DESC LIMIT 1 OFFSET {CANDIDATES - 1})"
-        " SELECT t.rowid FROM search_text t JOIN search_docs d ON d.id = t.rowid"
+        f" SELECT t.rowid FROM search_text t{docs}"
         " WHERE search_text MATCH ?"
         " AND t.rowid >= coalesce((SELECT floor FROM bound), 0)"
         f"{where} ORDER BY t.rank, t.rowid LIMIT ? OFFSET ?"
