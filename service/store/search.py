@@ -56,9 +56,7 @@ def create_search_tables(conn: sqlite3.Connection) -> None:
 
 def configure_rank(conn: sqlite3.Connection) -> None:
     """Make ``rank`` bm25 with titles weighted (a migration step; idempotent)."""
-    conn.execute(
-        "INSERT INTO search_text (search_text, rank) VALUES ('rank', ?)", (RANK_FUNCTION,)
-    )
+    conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('rank', ?)", (RANK_FUNCTION,))
 
 
 def optimize(conn: Connection) -> None:

@@ -21,8 +21,8 @@ from service.webapp.errors import EXCEPTION_HANDLERS
 from service.webapp.headers import SecurityHeaders
 from service.webapp.pages import PagesController
 from service.webapp.sessions import SessionSigner
-from service.webapp.site_preview import SitePreviewController
 from service.webapp.signin import SignInController, SignOutController
+from service.webapp.site_preview import SitePreviewController
 from service.webapp.views import PREFIX, STATIC, template_config
 
 __all__ = ["template_config", "webapp_router"]

@@ -7,7 +7,7 @@ query (its own ``ORDER BY rank`` sort is one); no timing is asserted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -35,7 +35,7 @@ def documents(count: int, kind: str, title: str = "Note") -> list[SearchDocument
 
 
 def index_article(
-    db: ContentDB, slug: str, docs: list[SearchDocument], facets: list[SearchFacet] = []
+    db: ContentDB, slug: str, docs: list[SearchDocument], facets: Sequence[SearchFacet] = ()
 ) -> None:
     """A new article whose live documents are ``docs`` (indexed after everything before)."""
     with db.write() as conn:
@@ -43,7 +43,10 @@ def index_article(
         search.replace_article(conn, article_id, docs, facets)
 
 
-def steps_of_one_search(db: ContentDB, filters: SearchFilters = SearchFilters()) -> int:
+ANY = SearchFilters()
+
+
+def steps_of_one_search(db: ContentDB, filters: SearchFilters = ANY) -> int:
     """Virtual-machine steps a first page of 20 costs."""
     steps = 0
 
