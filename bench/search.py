@@ -56,7 +56,7 @@ end
 def search_script(path: Path) -> Path:
     """The wrk script asking ``QUERIES`` at random pages, written to ``path``."""
     listed = ", ".join(f'"{query.replace(" ", "+")}"' for query in QUERIES)
-    path.write_text(SEARCH_LUA.replace("{QUERIES}", listed))
+    path.write_text(SEARCH_LUA.replace("QUERIES", listed))
     return path
 
 
