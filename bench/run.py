@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.search import p99, search_latencies_ms, search_script  # noqa: E402
+from bench.search import p99, process_cpu_s, search_latencies_ms, search_script  # noqa: E402
 from seed.data import load_seed_article  # noqa: E402
 from seed.loader import load_seed, publish_seed_variant  # noqa: E402
 from service.editorial.publishing import make_live  # noqa: E402
@@ -266,22 +266,33 @@ def measure_reads(base: str, etag: str, baseline: dict[str, float]) -> list[Load
     return cases
 
 
-def measure_search(base: str, work: Path, rps_200: float) -> list[Load]:
+@dataclass
+class SearchLoad:
+    """The HTTP search cases, and what one search cost the server."""
+
+    loads: list[Load]
+    server_cpu_ms: float  # CPU of the server's processes per request, one connection
+    load_average: float  # the machine's, over the last minute, when measured
+
+
+def measure_search(server: Server, work: Path, rps_200: float) -> SearchLoad:
     """Two-word searches over HTTP at random pages (cache misses): at the usual concurrency for
     throughput, and one request at a time for the latency of a single search."""
     script = search_script(work / "search.lua")
-    loads = [
-        wrk("search (cache misses), 10,000 articles", base, script=script),
-        wrk(
-            "search (cache misses), 10,000 articles, 1 connection",
-            base,
-            script=script,
-            connections=1,
-        ),
-    ]
+    loads = [wrk("search (cache misses), 10,000 articles", server.base, script=script)]
+    used = process_cpu_s(server.process.pid)
+    alone = wrk(
+        "search (cache misses), 10,000 articles, 1 connection",
+        server.base,
+        script=script,
+        connections=1,
+    )
+    used = process_cpu_s(server.process.pid) - used
+    loads.append(alone)
     for load in loads:
         load.baseline_rps = rps_200
-    return loads
+    requests = alone.rps * SECONDS
+    return SearchLoad(loads, used * 1000 / requests if requests else 0.0, os.getloadavg()[0])
 
 
 # wrk picks one of the seeded copies at random for every request.
@@ -388,7 +399,7 @@ def main() -> None:
     at_10k = wrk("article, 10,000 articles seeded", large_server.base + ARTICLE)
     at_10k.baseline_rps = baseline["200"]
     loads.append(at_10k)
-    http_searches = measure_search(large_server.base, work, baseline["200"])
+    http_searches = measure_search(large_server, work, baseline["200"])
     large_server.stop()
     at_10 = loads[2]
     cdn = measure_through_varnish(large, work, 10_000, baseline["200"])
@@ -404,9 +415,17 @@ def main() -> None:
     starts = cold_starts(small)
 
     report = render_report(
-        loads, rss, starts, visible, published, at_10, at_10k, [*cdn, *http_searches], searches
+        loads,
+        rss,
+        starts,
+        visible,
+        published,
+        at_10,
+        at_10k,
+        [*cdn, *http_searches.loads],
+        searches,
     )
-    report += search_notes(search_cpu)
+    report += search_notes(search_cpu, http_searches)
     report += "\n".join(scale_report(default, at_scale)) + "\n"
     print(report)
     (ROOT / "bench" / "results.md").write_text(report)
@@ -430,16 +449,18 @@ NOTES = [
 ]
 
 
-def search_notes(cpu: list[float]) -> str:
+def search_notes(cpu: list[float], http: SearchLoad) -> str:
     """How to read the search figures, with the CPU time the queries took."""
-    load = os.getloadavg()[0]
     return "\n".join(
         [
             "## Search",
             "",
             f"- In process, CPU time of the querying thread: p99 {p99(cpu):.2f} ms, median "
             f"{statistics.median(cpu):.2f} ms (the wall figures above include waiting for a "
-            f"core; load average {load:.1f} on {os.cpu_count()} cores at the end of the run).",
+            f"core; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores after).",
+            f"- Over HTTP, one connection: {http.server_cpu_ms:.2f} ms of server CPU a request "
+            f"(its processes' user and system time over the requests), load average "
+            f"{http.load_average:.1f} when measured.",
             "- Every article is a copy of the seed, so every query matches 10,000 to 90,000",
             "  sections; a search ranks the 1,000 most recently indexed matches (the candidate",
             "  window, docs/scaling.md), so its cost does not grow with the matches beyond them.",

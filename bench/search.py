@@ -8,6 +8,7 @@ distinct URLs), so nearly every request is a cache miss answered by SQLite.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -80,6 +81,18 @@ def search_latencies_ms(
         return timings
     finally:
         db.close()
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its children's live
+    processes (granian's workers), from /proc."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [str(pid), *(children.read_text().split() if children.exists() else [])]
+    ticks = 0
+    for each in pids:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def p99(timings: list[float]) -> float:
