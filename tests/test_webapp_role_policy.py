@@ -69,6 +69,9 @@ RULES = [
     Rule("POST", "/admin/articles/{slug:str}/rollback", "two_revisions",        403, 303, 403, 303),
     Rule("POST", "/admin/articles/{slug:str}/republish", "unpublished",         403, 303, 403, 303),
     Rule("POST", "/admin/articles/{slug:str}/schedule/cancel", "scheduled",     403, 303, 403, 303),
+    # No PREVIEW_URL_TEMPLATE in these settings: 404 once admitted (with one, 200:
+    # tests/webapp/test_site_preview.py).
+    Rule("POST", "/admin/articles/{slug:str}/site-preview", "live",             403, 404, 403, 404),
     Rule("POST", "/admin/sign-out", "live",                                     403, 303, 303, 303),
 ]
 # fmt: on

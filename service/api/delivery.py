@@ -22,7 +22,7 @@ from service.api.public import (
 )
 from service.config import Settings
 from service.delivery import search, sitemap, sync
-from service.store.search import SearchFilters
+from service.store.search import CANDIDATES, SearchFilters
 
 Config = NamedDependency[Settings]
 Query = Annotated[
@@ -124,7 +124,10 @@ class DeliveryController(Controller):
         ok=json_response(
             SearchPage,
             "Sections (and article titles and summaries) matching every word, best bm25 "
-            "first with titles weighted; `snippet` is HTML whose only tags are `<mark>`.",
+            "first with titles weighted; `snippet` is HTML whose only tags are `<mark>`. "
+            f"Ranked among at most {CANDIDATES:,} candidates: the most recently published "
+            "matching sections that pass the filters. Pages end there: an `offset` at or "
+            "past it answers no hits, and `has_more` is false on the last page.",
             SEARCH_EXAMPLE,
         ),
     )
@@ -140,7 +143,8 @@ class DeliveryController(Controller):
         limit: Limit = 20,
         offset: Offset = 0,
     ) -> Response[bytes]:
-        """Full-text search over what is live now; drafts are never indexed."""
+        """Full-text search over what is live now; drafts are never indexed. A query ranks at
+        most 1,000 candidates, so its cost does not grow with the number of matches."""
         filters = SearchFilters(kind=kind, route=route, condition=condition)
         return serve_prepared(
             request,

@@ -86,8 +86,9 @@ class StreamController(Controller):
         settings: Config,
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
-        """Resume with `Last-Event-ID` (browsers send it on reconnect); a bounded number of
-        streams per client."""
+        """Resume with `Last-Event-ID` (browsers send it on reconnect). Each worker admits
+        `STREAM_SUBSCRIBERS_PER_CLIENT` streams per client address (more: 429); the count is
+        per worker, so with `WORKERS=N` a client may hold up to N times that."""
         refuse_unknown_query(request)
         after = start_position(db, last_event_id)
         client = request.client.host if request.client else "unknown"

@@ -41,4 +41,6 @@ def fill_search_index(db: ContentDB) -> int:
             )
             if article_id is not None and revision is not None:
                 index_live(conn, article_id, revision.fields, revision.sections)
+        if slugs:
+            search.optimize(conn)  # one segment after a bulk fill, not dozens
     return len(slugs)

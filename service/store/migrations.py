@@ -9,7 +9,7 @@ import sqlite_utils
 
 from service.store.db import Connection, ContentDB
 from service.store.prepared import create_prepared_table
-from service.store.search import create_search_tables
+from service.store.search import configure_rank, create_search_tables
 from service.store.versions import create_versions_table
 
 Migration = Callable[[sqlite_utils.Database, sqlite3.Connection], None]
@@ -231,6 +231,12 @@ def _create_search_index(db: sqlite_utils.Database, conn: sqlite3.Connection) ->
     create_search_tables(conn)
 
 
+def _rank_search_by_bm25(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    # FTS5's hidden `rank` column answers bm25 with titles weighted: the ranking query orders
+    # by it (service.store.search). A setting of the index; no row is rewritten.
+    configure_rank(conn)
+
+
 def _create_preview_tokens(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
     # Stored as hashes like API tokens; `article` NULL means every draft.
     conn.execute(
@@ -264,6 +270,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _create_preview_tokens,
     _create_article_versions,
     _create_prepared_bodies,
+    _rank_search_by_bm25,
 )
 
 

@@ -8,6 +8,7 @@ live, so a hit never names content that is not live.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,12 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 TITLE_WEIGHT = 10.0
 SNIPPET_TOKENS = 16
+# FTS5 has no top-k early stop: bm25 costs a read of every row it ranks. A query ranks only
+# the CANDIDATES most recently indexed matches (after filters), so its cost stays bounded
+# however many documents match; hits beyond the window are not reachable (docs/scaling.md).
+CANDIDATES = 1000
+# The order FTS5's hidden ``rank`` column answers in (stored in the index's own config).
+RANK_FUNCTION = f"bm25({TITLE_WEIGHT}, 1.0)"
 
 
 def create_search_tables(conn: sqlite3.Connection) -> None:
@@ -45,6 +52,16 @@ def create_search_tables(conn: sqlite3.Connection) -> None:
         " PRIMARY KEY (name, value, article_id)) WITHOUT ROWID"
     )
     conn.execute("CREATE INDEX IF NOT EXISTS search_facets_article ON search_facets (article_id)")
+
+
+def configure_rank(conn: sqlite3.Connection) -> None:
+    """Make ``rank`` bm25 with titles weighted (a migration step; idempotent)."""
+    conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('rank', ?)", (RANK_FUNCTION,))
+
+
+def optimize(conn: Connection) -> None:
+    """Merge the index into one segment (after a bulk fill): fewer segments, cheaper seeks."""
+    conn.execute("INSERT INTO search_text (search_text) VALUES ('optimize')")
 
 
 def remove_article(conn: Connection, article_id: int) -> None:
@@ -108,17 +125,10 @@ class SearchFilters:
     condition: str | None = None
 
 
-def search(
-    conn: Connection, match: str, filters: SearchFilters, *, limit: int, offset: int
-) -> list[SearchRow]:
-    """Matches of an FTS5 query, best bm25 first (titles weighted), one page."""
-    sql = (
-        "SELECT a.slug, d.article_title, d.section_key, d.kind, d.title, "
-        f"snippet(search_text, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}) "
-        "FROM search_text JOIN search_docs d ON d.id = search_text.rowid "
-        "JOIN articles a ON a.id = d.article_id WHERE search_text MATCH ?"
-    )
-    params: list[object] = [match]
+def _filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+    """Conditions on ``d`` (search_docs, joined by primary key); facets by their covering key."""
+    sql = ""
+    params: list[object] = []
     if filters.kind is not None:
         sql += " AND d.kind = ?"
         params.append(filters.kind)
@@ -129,10 +139,61 @@ def search(
                 "(SELECT article_id FROM search_facets WHERE name = ? AND value = ?)"
             )
             params += [name, value]
-    sql += f" ORDER BY bm25(search_text, {TITLE_WEIGHT}, 1.0), d.id LIMIT ? OFFSET ?"
-    rows = conn.execute(sql, (*params, limit, offset)).fetchall()
-    return [
-        SearchRow(
+    return sql, params
+
+
+def ranking_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+    """The statement that picks one page of document ids, best first, and the filters'
+    parameters (bound after each of its two match expressions; then the limit and offset).
+
+    ``bound`` walks the matches newest first (rowid order, which FTS5 answers without a sort)
+    and stops at the CANDIDATES-th; the ranking scan starts at that rowid, so bm25 is computed
+    for at most CANDIDATES rows and the sort holds no more.
+    """
+    where, params = _filter_sql(filters)
+    # The documents' table is joined (by primary key) only for a filter to read.
+    docs = " JOIN search_docs d ON d.id = t.rowid" if where else ""
+    sql = (
+        "WITH bound (floor) AS ("
+        f" SELECT t.rowid FROM search_text t{docs}"
+        f" WHERE search_text MATCH ?{where}"
+        f" ORDER BY t.rowid DESC LIMIT 1 OFFSET {CANDIDATES - 1})"
+        f" SELECT t.rowid FROM search_text t{docs}"
+        " WHERE search_text MATCH ?"
+        " AND t.rowid >= coalesce((SELECT floor FROM bound), 0)"
+        f"{where} ORDER BY t.rank, t.rowid LIMIT ? OFFSET ?"
+    )
+    return sql, params
+
+
+# Snippets for the page only: one scan of the FTS rows between the page's lowest and highest
+# id (inside the candidate window), the ``+`` keeping the id list out of FTS5's constraints
+# (each listed id would otherwise restart the query), and snippet() run for listed rows only.
+_PAGE_SQL = (
+    "SELECT t.rowid, a.slug, d.article_title, d.section_key, d.kind, d.title, "
+    f"snippet(search_text, 1, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_TOKENS}) "
+    "FROM search_text t JOIN search_docs d ON d.id = t.rowid "
+    "JOIN articles a ON a.id = d.article_id "
+    "WHERE search_text MATCH ? AND t.rowid BETWEEN ? AND ? "
+    "AND +t.rowid IN (SELECT value FROM json_each(?))"
+)
+
+
+def search(
+    conn: Connection, match: str, filters: SearchFilters, *, limit: int, offset: int
+) -> list[SearchRow]:
+    """Matches of an FTS5 query, best bm25 first (titles weighted), one page of the
+    CANDIDATES newest matches; snippets are made for the page's rows only."""
+    if offset >= CANDIDATES:
+        return []
+    sql, params = ranking_sql(filters)
+    limit = min(limit, CANDIDATES - offset)
+    bound = (match, *params, match, *params, limit, offset)
+    ids = [int(row[0]) for row in conn.execute(sql, bound)]
+    if not ids:
+        return []
+    found = {
+        int(rowid): SearchRow(
             article=str(slug),
             article_title=str(article_title),
             section_key=None if key is None else str(key),
@@ -140,5 +201,8 @@ def search(
             title=str(title),
             snippet=str(snippet),
         )
-        for slug, article_title, key, kind, title, snippet in rows
-    ]
+        for rowid, slug, article_title, key, kind, title, snippet in conn.execute(
+            _PAGE_SQL, (match, min(ids), max(ids), json.dumps(ids))
+        )
+    }
+    return [found[rowid] for rowid in ids if rowid in found]

@@ -23,6 +23,7 @@ from service.webapp.headers import SecurityHeaders
 from service.webapp.pages import PagesController
 from service.webapp.sessions import SessionSigner
 from service.webapp.signin import SignInController, SignOutController
+from service.webapp.site_preview import SitePreviewController
 from service.webapp.views import PREFIX, STATIC, template_config
 
 __all__ = ["template_config", "webapp_router"]
@@ -39,6 +40,7 @@ def webapp_router(database: Path) -> Router:
             PreviewController,
             ActionsController,
             GuardsController,
+            SitePreviewController,
             SignOutController,
         ],
         guards=[access],

@@ -87,7 +87,7 @@ class PagesController(Controller):
 
     @get("/articles/{slug:str}", opt={"roles": READERS}, sync_to_thread=False)
     def show_article(
-        self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
+        self, request: Request[Any, Any, Any], db: Db, actor: Who, settings: Config, slug: Slug
     ) -> Template:
         """The working draft: its state, sections, and the actions the role allows."""
         draft = drafts.read_draft(db, slug, actor)
@@ -107,6 +107,7 @@ class PagesController(Controller):
             can_republish=revisions.live_revision is None and bool(revisions.revisions),
             sections=[(section, section_kind(section)) for section in draft.sections],
             kinds=[str(struct_info(cls).tag) for cls in SECTION_TYPES],
+            site_preview=settings.preview_url_template is not None,
         )
 
     @get("/articles/{slug:str}/preview", opt={"roles": READERS}, sync_to_thread=False)
