@@ -27,7 +27,7 @@ MAX_FUNCTION_LINES = 60
 PACKAGES = ("service", "schema", "seed")
 # Longer on purpose, each by name with why; a name here that fits again must leave the list.
 LONG_FUNCTIONS = {
-    "service/store/migrations.py:_create_content_tables": "the first migration's DDL: a "
+    "service/store/migrations_initial.py:create_content_tables": "the first migration's DDL: a "
     "declarative table of CREATE statements, frozen once shipped (later changes are migrations)",
     "service/channels/diff.py:diff_content": "TODO: being changed on another branch (61 lines)",
 }

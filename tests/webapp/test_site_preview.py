@@ -61,7 +61,7 @@ def test_an_editor_opens_the_draft_on_the_site_with_a_fresh_token(
     created = [entry for entry in audit if entry["action"] == "preview_token_created"]
     assert [(entry["actor"], entry["article"]) for entry in created] == [(name, SLUG)]
     # For this article, for one hour: the page says until when.
-    until = re.search(r"works until (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", answer.text)
+    until = re.search(r"works until (?:<time [^>]*>)?(\d{4}-\d\d-\d\d \d\d:\d\d) UTC", answer.text)
     assert until is not None
     expires = datetime.strptime(until.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     assert before + timedelta(minutes=58) <= expires <= before + timedelta(minutes=61)
