@@ -46,20 +46,36 @@ def diff_content(
         {} if before_fields is None else msgspec.to_builtins(before_fields),
         msgspec.to_builtins(after_fields),
     )
-    before_keys = [section.key for section in before_sections]
-    after_keys = [section.key for section in after_sections]
-    after_set = set(after_keys)
-    kept = set(before_keys) & after_set
-    if [k for k in before_keys if k in kept] != [k for k in after_keys if k in kept]:
-        changes.append(
-            FieldChange(
-                section=None,
-                path="section_order",
-                change="changed",
-                before=before_keys,
-                after=after_keys,
-            )
+    changes.extend(_order_change(before_sections, after_sections))
+    changes.extend(_section_changes(before_sections, after_sections))
+    before = {section.key: section for section in before_sections}
+    after = {section.key: section for section in after_sections}
+    return _summarized(changes, (before_fields, after_fields), before, after)
+
+
+def _order_change(before: Sequence[Section], after: Sequence[Section]) -> list[FieldChange]:
+    """One ``section_order`` change when the sections both sides keep are in another order."""
+    before_keys = [section.key for section in before]
+    after_keys = [section.key for section in after]
+    kept = set(before_keys) & set(after_keys)
+    if [k for k in before_keys if k in kept] == [k for k in after_keys if k in kept]:
+        return []
+    return [
+        FieldChange(
+            section=None,
+            path="section_order",
+            change="changed",
+            before=before_keys,
+            after=after_keys,
         )
+    ]
+
+
+def _section_changes(
+    before_sections: Sequence[Section], after_sections: Sequence[Section]
+) -> list[FieldChange]:
+    """Sections added, changed field by field (or whole, when the kind changed), and removed."""
+    changes: list[FieldChange] = []
     before = {section.key: section for section in before_sections}
     for section in after_sections:
         old = before.get(section.key)
@@ -84,13 +100,13 @@ def diff_content(
             changes.extend(
                 _diff_value(section.key, "", msgspec.to_builtins(old), msgspec.to_builtins(section))
             )
+    after_keys = {section.key for section in after_sections}
     changes.extend(
         FieldChange(section=old.key, path="", change="removed", before=msgspec.to_builtins(old))
         for old in before_sections
-        if old.key not in after_set
+        if old.key not in after_keys
     )
-    after = {section.key: section for section in after_sections}
-    return _summarized(changes, (before_fields, after_fields), before, after)
+    return changes
 
 
 _DERIVED = re.compile(r"(?:^|\.)(?:route_coding|form_coding)(?:\.|$)")
