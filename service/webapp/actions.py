@@ -20,21 +20,15 @@ from service.editorial import drafts, live, review
 from service.errors import FieldError, InvalidInput
 from service.handlers.auth import EDITORS, REVIEWERS
 from service.handlers.params import Db, Key, Slug, Who
-from service.webapp.access import flash
 from service.webapp.formdata import Invalid, errors_by_field, to_struct
 from service.webapp.review_view import review_context
-from service.webapp.views import ETAG_FIELD, article_url, format_time, page, see_other
-
-
-async def _fields(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    return {name: value for name, value in form.items() if isinstance(value, str)}
-
-
-def _done(request: Request[Any, Any, Any], slug: str, message: str, *parts: str) -> Response[Any]:
-    # The notice is kept with the session: a link cannot make the page say anything.
-    flash(request, message)
-    return see_other(article_url(slug, *parts))
+from service.webapp.views import (
+    ETAG_FIELD,
+    done,
+    form_fields,
+    format_time,
+    page,
+)
 
 
 def parse_publish_time(text: str, offset: str = "") -> datetime | None:
@@ -67,16 +61,16 @@ class ActionsController(Controller):
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
         """Editor: send the draft to review."""
-        form = await _fields(request)
+        form = await form_fields(request)
         review.submit(db, actor, slug, form.get(ETAG_FIELD))
-        return _done(request, slug, "Submitted for review.")
+        return done(request, slug, "Submitted for review.")
 
     @post("/approve", opt={"roles": REVIEWERS}, status_code=303)
     async def approve(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
         """Reviewer: sign off exactly the draft version the review page showed."""
-        form = await _fields(request)
+        form = await form_fields(request)
         credentials = form.get("credentials", "").strip()[:300]
         try:
             review.approve(db, actor, slug, form.get(ETAG_FIELD) or None, credentials)
@@ -88,14 +82,14 @@ class ActionsController(Controller):
             return page(
                 request, "review.html", status=422, **review_context(db, actor, slug, errors)
             )
-        return _done(request, slug, "Approved: an editor can publish it now.")
+        return done(request, slug, "Approved: an editor can publish it now.")
 
     @post("/reject", opt={"roles": REVIEWERS}, status_code=303)
     async def reject(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
         """Reviewer: send the draft back to its editors with a note."""
-        form = await _fields(request)
+        form = await form_fields(request)
         try:
             body = to_struct(
                 RejectRequest, {"reason": form.get("reason", "").replace("\r\n", "\n")}
@@ -106,7 +100,7 @@ class ActionsController(Controller):
                 request, "review.html", status=422, **review_context(db, actor, slug, errors)
             )
         review.reject(db, actor, slug, body.reason, form.get(ETAG_FIELD) or None)
-        return _done(request, slug, "Sent back to the editors.")
+        return done(request, slug, "Sent back to the editors.")
 
     @post("/publish", opt={"roles": EDITORS}, status_code=303)
     async def publish(
@@ -114,28 +108,28 @@ class ActionsController(Controller):
     ) -> Response[Any]:
         """Editor: publish the approved draft now, or schedule it (``at``, see
         ``parse_publish_time``); a time in the past is refused."""
-        form = await _fields(request)
+        form = await form_fields(request)
         when = parse_publish_time(form.get("at", ""), form.get("at_offset", ""))
         change = live.publish(db, actor, slug, when, form.get(ETAG_FIELD) or None)
         if change.action == "scheduled":
-            return _done(request, slug, f"Scheduled for {format_time(change.at)}.")
-        return _done(request, slug, f"Published as revision {change.revision}.")
+            return done(request, slug, f"Scheduled for {format_time(change.at)}.")
+        return done(request, slug, f"Published as revision {change.revision}.")
 
     @post("/sections/{key:str}/delete", opt={"roles": EDITORS}, status_code=303)
     async def delete_section(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, key: Key
     ) -> Response[Any]:
         """Editor: remove a section from the draft."""
-        form = await _fields(request)
+        form = await form_fields(request)
         drafts.delete_section(db, actor, slug, key, form.get(ETAG_FIELD))
-        return _done(request, slug, f"Section {key} removed.")
+        return done(request, slug, f"Section {key} removed.")
 
     @post("/sections/{key:str}/move", opt={"roles": EDITORS}, status_code=303)
     async def move_section(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, key: Key
     ) -> Response[Any]:
         """Editor: move a section up or down (``direction``)."""
-        form = await _fields(request)
+        form = await form_fields(request)
         keys = [s.key for s in drafts.read_draft(db, slug, actor).sections]
         if key not in keys:
             raise InvalidInput(f"The draft has no section {key!r}.")
@@ -145,4 +139,4 @@ class ActionsController(Controller):
             keys[index], keys[target] = keys[target], keys[index]
             patch = ArticlePatch(section_order=keys)
             drafts.patch_draft(db, actor, slug, patch, form.get(ETAG_FIELD))
-        return _done(request, slug, f"Section {key} moved.")
+        return done(request, slug, f"Section {key} moved.")

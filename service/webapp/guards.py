@@ -14,13 +14,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import QueryParameter
 from litestar.response import Template
 
+from schema.article import Draft
 from service.channels.diff import changed_section_keys
 from service.editorial import drafts, history, live
 from service.errors import Conflict, InvalidInput
 from service.handlers.auth import EDITORS
 from service.handlers.params import Db, Slug, Who
-from service.webapp.access import flash
-from service.webapp.views import article_url, page, see_other
+from service.webapp.views import article_url, done, form_fields, page, see_other
 
 CONFIRM_FIELD = "confirm"
 CONFIRMED = "yes"
@@ -29,14 +29,24 @@ RevisionQuery = Annotated[
 ]
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
-    form = await request.form()
-    return {name: value for name, value in form.items() if isinstance(value, str)}
-
-
-def _done(request: Request[Any, Any, Any], slug: str, message: str, *parts: str) -> Response[Any]:
-    flash(request, message)
-    return see_other(article_url(slug, *parts))
+def _confirm_page(
+    request: Request[Any, Any, Any],
+    draft: Draft,
+    action: str,
+    live_revision: int | None,
+    **context: Any,
+) -> Template:
+    """The page that says what readers will see after ``action``, with the button that does it."""
+    return page(
+        request,
+        "confirm.html",
+        draft=draft,
+        action=action,
+        live_revision=live_revision,
+        confirm_field=CONFIRM_FIELD,
+        confirmed=CONFIRMED,
+        **context,
+    )
 
 
 class GuardsController(Controller):
@@ -53,25 +63,17 @@ class GuardsController(Controller):
         listed = history.list_history(db, slug)
         if listed.live_revision is None:
             raise Conflict(f"The article {slug!r} is not published, so cannot be unpublished.")
-        return page(
-            request,
-            "confirm.html",
-            draft=draft,
-            action="unpublish",
-            live_revision=listed.live_revision,
-            confirm_field=CONFIRM_FIELD,
-            confirmed=CONFIRMED,
-        )
+        return _confirm_page(request, draft, "unpublish", listed.live_revision)
 
     @post("/unpublish", opt={"roles": EDITORS}, status_code=303)
     async def unpublish(
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
         """Editor: withdraw the article from the public API, once confirmed."""
-        if (await _form(request)).get(CONFIRM_FIELD) != CONFIRMED:
+        if (await form_fields(request)).get(CONFIRM_FIELD) != CONFIRMED:
             return see_other(article_url(slug, "unpublish"))
         change = live.unpublish(db, actor, slug)
-        return _done(
+        return done(
             request,
             slug,
             f"Unpublished: revision {change.revision} is withdrawn and readers get “not found”. "
@@ -101,17 +103,14 @@ class GuardsController(Controller):
         titles = {
             s.key: s.title for s in [*(current.sections if current else []), *target.sections]
         }
-        return page(
+        return _confirm_page(
             request,
-            "confirm.html",
-            draft=draft,
-            action="rollback",
-            live_revision=listed.live_revision,
+            draft,
+            "rollback",
+            listed.live_revision,
             target=target,
             new_number=max(r.number for r in listed.revisions) + 1,
             changed=[titles.get(key, key) for key in changed],
-            confirm_field=CONFIRM_FIELD,
-            confirmed=CONFIRMED,
         )
 
     @post("/rollback", opt={"roles": EDITORS}, status_code=303)
@@ -119,14 +118,14 @@ class GuardsController(Controller):
         self, request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug
     ) -> Response[Any]:
         """Editor: make an earlier published revision live again, once confirmed."""
-        form = await _form(request)
+        form = await form_fields(request)
         text = form.get("revision", "")
         if not text.isdigit():
             raise InvalidInput(f"{text!r} is not a revision number.")
         if form.get(CONFIRM_FIELD) != CONFIRMED:
             return see_other(article_url(slug, "rollback") + f"?revision={int(text)}")
         change = live.rollback(db, actor, slug, int(text))
-        return _done(
+        return done(
             request,
             slug,
             f"Revision {text} is live again as revision {change.revision}.",
@@ -139,7 +138,7 @@ class GuardsController(Controller):
     ) -> Response[Any]:
         """Editor: after an unpublish, put the last live revision back."""
         change = live.republish(db, actor, slug)
-        return _done(request, slug, f"Republished: readers see it again, as revision "
+        return done(request, slug, f"Republished: readers see it again, as revision "
                      f"{change.revision}.")  # fmt: skip
 
     @post("/schedule/cancel", opt={"roles": EDITORS}, status_code=303)
@@ -148,4 +147,4 @@ class GuardsController(Controller):
     ) -> Response[Any]:
         """Editor: take the schedule off; the draft stays approved."""
         live.cancel_schedule(db, actor, slug)
-        return _done(request, slug, "Schedule cancelled: the draft is approved, not scheduled.")
+        return done(request, slug, "Schedule cancelled: the draft is approved, not scheduled.")

@@ -110,6 +110,7 @@ class PagesController(Controller):
             site_preview=settings.preview_url_template is not None,
         )
 
+    # Injected parameters alike in shape to other handlers' (api/public.py): each names its own.
     @get("/articles/{slug:str}/preview", opt={"roles": READERS}, sync_to_thread=False)
     def preview(
         self,

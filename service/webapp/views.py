@@ -9,14 +9,14 @@ from urllib.parse import quote
 
 import jinja2
 import msgspec
-from litestar import Request
+from litestar import Request, Response
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 from markupsafe import Markup, escape
 
 from service.handlers.auth import EDITORS, REVIEWERS
-from service.webapp.access import FLASH_KEY, SESSION_KEY, can
+from service.webapp.access import FLASH_KEY, SESSION_KEY, can, flash
 from service.webapp.csrf import CSRF_FIELD
 from service.webapp.sessions import SessionClaims
 
@@ -128,3 +128,16 @@ def see_other(url: str) -> Redirect:
 def article_url(slug: str, *parts: str) -> str:
     """``/admin/articles/{slug}/...`` with each part escaped."""
     return "/".join([f"{PREFIX}/articles/{quote(slug, safe='')}", *map(quote, parts)])
+
+
+async def form_fields(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The posted form's text fields (an upload, never expected here, is left out)."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+def done(request: Request[Any, Any, Any], slug: str, message: str, *parts: str) -> Response[Any]:
+    """After an action: the notice kept with the session (a link cannot make the page say
+    anything), then to the article's page (or ``parts`` below it)."""
+    flash(request, message)
+    return see_other(article_url(slug, *parts))
