@@ -69,7 +69,10 @@ class Generation:
 
     def current(self) -> bytes:
         """The marker now; it differs after every bump."""
-        return self._mapped()[: self.SIZE]
+        mapped = self._map
+        if mapped is None:
+            mapped = self._mapped()
+        return mapped[:8]
 
     def bump(self) -> None:
         """Mark the content as changed for every process (a random value never repeats)."""
@@ -206,6 +209,13 @@ class ContentDB:
                 yield conn
             finally:
                 conn.execute("COMMIT")
+
+    def read_one(self, sql: str, parameters: tuple[object, ...]) -> tuple[object, ...] | None:
+        """The first row of one read statement, in the statement's own snapshot (autocommit:
+        no BEGIN and COMMIT around it); the statement is compiled once per connection."""
+        with _storage_errors(self.path):
+            row: tuple[object, ...] | None = self.conn.execute(sql, parameters).fetchone()
+        return row
 
     def check_writable(self) -> None:
         """Begin a write and give it up at once: ``StorageUnavailable`` when none can begin. A

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from service.store.db import Connection, ContentDB
-from service.store.prepared import create_prepared_table
+from service.store.prepared import add_coding_columns, create_prepared_table
 from service.store.search import create_search_tables
 from service.store.versions import create_versions_table
 
@@ -252,6 +252,10 @@ def _create_prepared_bodies(db: sqlite_utils.Database, conn: sqlite3.Connection)
     create_prepared_table(conn)
 
 
+def _add_prepared_codings(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    add_coding_columns(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_content_tables,
     _keep_audit_rows,
@@ -263,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _create_preview_tokens,
     _create_article_versions,
     _create_prepared_bodies,
+    _add_prepared_codings,
 )
 
 
