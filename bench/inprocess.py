@@ -114,10 +114,12 @@ def main() -> None:
             rng = random.Random(1)
             for name, tail in (("article JSON", ""), ("render/web", "/render/web")):
 
-                def pick(_: int, tail: str = tail) -> str:
+                def pick(_: int, tail: str = tail, rng: random.Random = rng) -> str:
                     return f"/v1/articles/{SLUG}-{rng.randint(1, ARTICLES - 1)}{tail}"
 
-                results[f"miss, {name}"] = measure(app, pick, 3000, getattr(cache, "clear", None) or cache._entries.clear)
+                results[f"miss, {name}"] = measure(
+                    app, pick, 3000, getattr(cache, "clear", None) or cache._entries.clear
+                )
     for name, micros in results.items():
         print(f"{name:45} {micros:8.1f} us CPU a request")
 

@@ -24,6 +24,7 @@ from service.editorial.versions import draft_etag
 from service.store.db import ContentDB
 from service.store.prepared import prepared_bytes
 
+SCALE_CASES = ("random-json", "random-web", "drafts")
 BASE_URL = "http://bench.example"  # the renders' links; stored bodies are made for this origin
 RANDOM_LUA = """
 math.randomseed(os.time())
@@ -83,32 +84,48 @@ def draft_saver(db_path: Path, slug: str, stop: threading.Event, every: float) -
     return saved
 
 
-def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> dict[str, Any]:
-    """Random reads, reads during draft saves, RSS and size over the 10,000-article database."""
-    per_article = prepare_bodies(large, articles)
+def scale_loads(
+    large: Path, work: Path, articles: int, cases: tuple[str, ...] = SCALE_CASES
+) -> tuple[list[Load], list[float], int]:
+    """The ``cases`` (of :data:`SCALE_CASES`) against one server over the large database; the
+    loads, the worker RSS after them, and the draft saves made meanwhile."""
     env = {**server_env(large), "PUBLIC_BASE_URL": BASE_URL}
     server = Server("service.asgi:app", env, factory=True)
     loads: list[Load] = []
+    saved = [0]
     try:
         server.wait_ready(ARTICLE)
-        for name, tail in (("article JSON", ""), ("render/web", "/render/web")):
+        for case, name, tail in (
+            ("random-json", "article JSON", ""),
+            ("random-web", "render/web", "/render/web"),
+        ):
+            if case not in cases:
+                continue
             script = work / f"random{tail.replace('/', '-')}.lua"
             lua = RANDOM_LUA.replace("SLUG", SLUG).replace("COUNT", str(articles - 1))
             script.write_text(lua.replace("TAIL", tail))
             loads.append(
                 wrk(f"random reads, {articles:,} articles, {name}", server.base, script=script)
             )
-        stop = threading.Event()
-        saved = draft_saver(large, f"{SLUG}-1", stop, 0.2)
-        try:
-            loads.append(
-                wrk("hot article while a draft is saved every 200 ms", server.base + ARTICLE)
-            )
-        finally:
-            stop.set()
+        if "drafts" in cases:
+            stop = threading.Event()
+            saved = draft_saver(large, f"{SLUG}-1", stop, 0.2)
+            try:
+                loads.append(
+                    wrk("hot article while a draft is saved every 200 ms", server.base + ARTICLE)
+                )
+            finally:
+                stop.set()
         rss = server.worker_rss_mb()
     finally:
         server.stop()
+    return loads, rss, saved[0]
+
+
+def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> dict[str, Any]:
+    """Random reads, reads during draft saves, RSS and size over the 10,000-article database."""
+    per_article = prepare_bodies(large, articles)
+    loads, rss, saves = scale_loads(large, work, articles)
     for load in loads:
         load.baseline_rps = baseline_rps
     db = ContentDB(large)
@@ -121,7 +138,7 @@ def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> 
     return {
         "loads": loads,
         "rss": rss,
-        "saves": saved[0],
+        "saves": saves,
         "db_mb": size / 1e6,
         "prepared_kb_per_article": stored / articles / 1e3,
         "prepare_ms_per_article": per_article * 1000,

@@ -9,11 +9,11 @@ import os
 import sys
 import threading
 import time
-from time import time as wall_clock
 from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from time import time as wall_clock
 from typing import Any
 
 import msgspec
@@ -164,7 +164,7 @@ def _lines(records: list[AccessRecord]) -> list[AccessLine]:
         micros = int((at - whole) * 1_000_000)
         stamp = f"{_second[1]}.{micros:06d}+00:00" if micros else f"{_second[1]}+00:00"
         if request_id.__class__ is bytes:
-            request_id = request_id.decode("latin-1")  # type: ignore[union-attr]
+            request_id = request_id.decode("latin-1")
         lines.append(
             AccessLine(
                 stamp,

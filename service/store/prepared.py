@@ -4,8 +4,9 @@ A published revision never changes, so whatever is derived from it (the article 
 rich text rendered and sanitized per format, the web, email and text renders with their JSON-LD)
 is made once, on its first read, and kept here, where every worker and every restart shares it.
 A read of a live body is one indexed query (one statement, so no BEGIN and COMMIT around it).
-Each body is kept with its brotli and gzip codings, made with it, so no reader compresses. Rows of another renderer version are never read (the
-version is part of the key) and are deleted at start-up, so a new renderer rebuilds them.
+Each body is kept with its brotli and gzip codings, made with it, so no reader compresses. Rows
+of another renderer version are never read (the version is part of the key) and are deleted at
+start-up, so a new renderer rebuilds them.
 """
 
 from __future__ import annotations
