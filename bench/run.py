@@ -119,14 +119,15 @@ class Server:
             time.sleep(0.005)
         raise RuntimeError(f"server on {self.base} did not become ready")
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process (children of the granian main process)."""
+    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
+        """Resident memory of each worker process (children of the granian main process);
+        ``field="RssAnon"``: its private part only, without mapped files (the database)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = children.read_text().split() if children.exists() else []
         sizes = []
         for pid in pids or [str(self.process.pid)]:
             status = Path(f"/proc/{pid}/status").read_text()
-            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            match = re.search(field + r":\s+(\d+) kB", status)
             if match:
                 sizes.append(int(match.group(1)) / 1024)
         return sizes

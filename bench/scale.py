@@ -86,9 +86,10 @@ def draft_saver(db_path: Path, slug: str, stop: threading.Event, every: float) -
 
 def scale_loads(
     large: Path, work: Path, articles: int, cases: tuple[str, ...] = SCALE_CASES
-) -> tuple[list[Load], list[float], int]:
+) -> tuple[list[Load], list[tuple[float, float]], int]:
     """The ``cases`` (of :data:`SCALE_CASES`) against one server over the large database; the
-    loads, the worker RSS after them, and the draft saves made meanwhile."""
+    loads, each worker's RSS and private (anonymous) memory after them, and the draft saves
+    made meanwhile."""
     env = {**server_env(large), "PUBLIC_BASE_URL": BASE_URL}
     server = Server("service.asgi:app", env, factory=True)
     loads: list[Load] = []
@@ -116,7 +117,7 @@ def scale_loads(
                 )
             finally:
                 stop.set()
-        rss = server.worker_rss_mb()
+        rss = list(zip(server.worker_rss_mb(), server.worker_rss_mb("RssAnon"), strict=True))
     finally:
         server.stop()
     return loads, rss, saved[0]
@@ -164,7 +165,11 @@ def scale_report(default: Load, found: dict[str, Any]) -> list[str]:
         "",
         f"- Draft saves during the hot-article case: {found['saves']}.",
         "- RSS per worker after the 10,000-article cases: "
-        + ", ".join(f"{mb:.0f} MB" for mb in found["rss"]),
+        + ", ".join(
+            f"{rss:.0f} MB, of which {anon:.0f} MB private (the rest: pages of the memory-mapped"
+            " database, the OS page cache every worker shares)"
+            for rss, anon in found["rss"]
+        ),
         f"- Database size at 10,000 articles, JSON and web bodies prepared: {found['db_mb']:.0f} MB"
         f" (prepared bodies: {found['prepared_kb_per_article']:.1f} kB an article).",
         f"- Preparing an article's JSON and web bodies once: {found['prepare_ms_per_article']:.1f}"
@@ -196,7 +201,8 @@ SCALE_NOTES = [
     "- Default settings: LOG_LEVEL=info (the access log, batched, to /dev/null); RATE_LIMIT off",
     "  as in every case (wrk is one client: the default 600 a minute would answer 429).",
     "- Random reads: every article's JSON and web body is prepared before the run, as first",
-    "  reads would; the server starts with an empty in-memory cache of 4,096 responses, so most",
-    "  requests are misses the edge answers with one indexed SQLite read.",
+    "  reads would; the server starts with an empty in-memory cache (RESPONSE_CACHE_MB, 256 MB",
+    "  by default), so the run begins on misses (one indexed read of a memory-mapped SQLite",
+    "  file, answered by the edge) and ends on hits as the cache fills.",
     "- Draft saves: a section of another article's draft every 200 ms, in the bench process.",
 ]

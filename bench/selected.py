@@ -52,7 +52,8 @@ def run_selected(names: list[str]) -> list[Load]:
         prepare_bodies(large, ARTICLES)
         found, rss, saves = scale_loads(large, work, ARTICLES, scale)
         loads += found
-        print(f"RSS per worker: {', '.join(f'{mb:.0f} MB' for mb in rss)}; draft saves: {saves}")
+        memory = ", ".join(f"{total:.0f} MB ({anon:.0f} MB private)" for total, anon in rss)
+        print(f"RSS per worker: {memory}; draft saves: {saves}")
     for load in loads[1:]:
         load.baseline_rps = baseline.rps
     for load in loads:
