@@ -14,9 +14,9 @@ from service.edge.replay import CachedEntry, ResponseCache
 from service.store.db import ContentDB
 from service.store.versions import PublicVersions
 
-SHORT = 612  # a 100-byte body (too short to compress): 100 + 512 overhead
-# A 1,000-byte body, compressible, no coding made yet: 1,000 + 512 + 500 (br) + 500 (gzip).
-COMPRESSIBLE = 2512
+SHORT = 2148  # a 100-byte body (too short to compress): 100 + 2,048 overhead
+# A 1,000-byte body, compressible, no coding made yet: 1,000 + 2,048 + 500 (br) + 500 (gzip).
+COMPRESSIBLE = 4048
 
 
 def _entry(body: bytes) -> CachedEntry:
@@ -49,8 +49,8 @@ def test_a_compressible_body_is_charged_for_its_codings_and_a_too_big_one_is_not
     cache.put(("/small", b""), _entry(b"x" * 100), versions)
     cache.put(("/text", b""), _entry(b"a" * 1000), versions)
     assert cache.held_bytes == COMPRESSIBLE + SHORT
-    answered = cache.put(("/huge", b""), _entry(b"b" * 5000), versions)
-    assert answered.prepared.body == b"b" * 5000  # answered, never kept, nothing else dropped
+    answered = cache.put(("/huge", b""), _entry(b"b" * 7000), versions)
+    assert answered.prepared.body == b"b" * 7000  # answered, never kept, nothing else dropped
     assert _keys(cache) == ["/small", "/text"]
 
 
