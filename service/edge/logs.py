@@ -70,7 +70,7 @@ def configure_logging(
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-class AccessLine(msgspec.Struct):
+class AccessLine(msgspec.Struct, gc=False):
     """One access-log line: the keys a ``JsonFormatter`` line carries, in the same order."""
 
     time: str

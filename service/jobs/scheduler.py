@@ -6,8 +6,9 @@ polls twice a second, in a thread, so no query of it ever holds up the event loo
 poll costs a read of the memory-mapped generation markers unless the content changed or a known
 due time passed; only then does it ask SQLite. Review dates are re-read only when public content
 changed (they follow live revisions and announcements; that scan of every live revision takes
-tens of milliseconds at 10,000 articles), scheduled times after any commit (an indexed read). Several workers may
-race for the same draft: the publish transaction re-checks it, so exactly one of them publishes it.
+tens of milliseconds at 10,000 articles), scheduled times after any commit (an indexed read).
+Several workers may race for the same draft: the publish transaction re-checks it, so exactly one
+of them publishes it.
 Review dates work the same way: every date already passed is announced on start, so dates missed
 while the server was down are caught up.
 
