@@ -119,14 +119,15 @@ class Server:
             time.sleep(0.005)
         raise RuntimeError(f"server on {self.base} did not become ready")
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker process (children of the granian main process)."""
+    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
+        """Resident memory of each worker process (children of the granian main process);
+        ``field="RssAnon"``: its private part only, without mapped files (the database)."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         pids = children.read_text().split() if children.exists() else []
         sizes = []
         for pid in pids or [str(self.process.pid)]:
             status = Path(f"/proc/{pid}/status").read_text()
-            match = re.search(r"VmRSS:\s+(\d+) kB", status)
+            match = re.search(field + r":\s+(\d+) kB", status)
             if match:
                 sizes.append(int(match.group(1)) / 1024)
         return sizes
@@ -357,31 +358,42 @@ def measure_reads_while_publishing(db_path: Path, base: str) -> tuple[Load, int]
     return load, published
 
 
+def measure_baseline(small: Path, work: Path) -> tuple[Load, Load, str]:
+    """The bare-ASGI baseline's 200 and 304 with the real article's bytes, and their ETag."""
+    real = Server("service.asgi:app", server_env(small), factory=True)
+    real.wait_ready(ARTICLE)
+    _, headers, body = get(real.base + ARTICLE)
+    real.stop()
+    (work / "body.json").write_bytes(body)
+    base_server = Server("bench.baseline:app", {"BASELINE_BODY": str(work / "body.json")}, False)
+    try:
+        base_server.wait_ready("/")
+        baseline_200 = wrk("baseline: bare ASGI, same bytes", base_server.base + "/")
+        _, base_headers, _ = get(base_server.base + "/")
+        baseline_304 = wrk(
+            "baseline 304", base_server.base + "/", {"If-None-Match": base_headers["etag"]}
+        )
+    finally:
+        base_server.stop()
+    return baseline_200, baseline_304, headers["etag"]
+
+
 def main() -> None:
-    """Run every case and report."""
+    """Run every case and report (``BENCH_CASES=a,b``: only those, printed; bench/selected.py)."""
     from bench.scale import default_settings_case, scale_cases, scale_report
 
     ensure_wrk()
+    if os.environ.get("BENCH_CASES"):
+        from bench.selected import run_selected
+
+        run_selected([name.strip() for name in os.environ["BENCH_CASES"].split(",") if name])
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     small = seeded_database(work / "small.db", 10)
     large = seeded_database(work / "large.db", 10_000)
     loads: list[Load] = []
 
-    real = Server("service.asgi:app", server_env(small), factory=True)
-    real.wait_ready(ARTICLE)
-    _, headers, body = get(real.base + ARTICLE)
-    etag = headers["etag"]
-    real.stop()
-
-    (work / "body.json").write_bytes(body)
-    base_server = Server("bench.baseline:app", {"BASELINE_BODY": str(work / "body.json")}, False)
-    base_server.wait_ready("/")
-    baseline_200 = wrk("baseline: bare ASGI, same bytes", base_server.base + "/")
-    _, base_headers, _ = get(base_server.base + "/")
-    baseline_304 = wrk(
-        "baseline 304", base_server.base + "/", {"If-None-Match": base_headers["etag"]}
-    )
-    base_server.stop()
+    baseline_200, baseline_304, etag = measure_baseline(small, work)
     loads += [baseline_200, baseline_304]
     baseline = {"200": baseline_200.rps, "304": baseline_304.rps}
 

@@ -24,6 +24,7 @@ from service.editorial.versions import draft_etag
 from service.store.db import ContentDB
 from service.store.prepared import prepared_bytes
 
+SCALE_CASES = ("random-json", "random-web", "drafts")
 BASE_URL = "http://bench.example"  # the renders' links; stored bodies are made for this origin
 RANDOM_LUA = """
 math.randomseed(os.time())
@@ -83,32 +84,49 @@ def draft_saver(db_path: Path, slug: str, stop: threading.Event, every: float) -
     return saved
 
 
-def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> dict[str, Any]:
-    """Random reads, reads during draft saves, RSS and size over the 10,000-article database."""
-    per_article = prepare_bodies(large, articles)
+def scale_loads(
+    large: Path, work: Path, articles: int, cases: tuple[str, ...] = SCALE_CASES
+) -> tuple[list[Load], list[tuple[float, float]], int]:
+    """The ``cases`` (of :data:`SCALE_CASES`) against one server over the large database; the
+    loads, each worker's RSS and private (anonymous) memory after them, and the draft saves
+    made meanwhile."""
     env = {**server_env(large), "PUBLIC_BASE_URL": BASE_URL}
     server = Server("service.asgi:app", env, factory=True)
     loads: list[Load] = []
+    saved = [0]
     try:
         server.wait_ready(ARTICLE)
-        for name, tail in (("article JSON", ""), ("render/web", "/render/web")):
+        for case, name, tail in (
+            ("random-json", "article JSON", ""),
+            ("random-web", "render/web", "/render/web"),
+        ):
+            if case not in cases:
+                continue
             script = work / f"random{tail.replace('/', '-')}.lua"
             lua = RANDOM_LUA.replace("SLUG", SLUG).replace("COUNT", str(articles - 1))
             script.write_text(lua.replace("TAIL", tail))
             loads.append(
                 wrk(f"random reads, {articles:,} articles, {name}", server.base, script=script)
             )
-        stop = threading.Event()
-        saved = draft_saver(large, f"{SLUG}-1", stop, 0.2)
-        try:
-            loads.append(
-                wrk("hot article while a draft is saved every 200 ms", server.base + ARTICLE)
-            )
-        finally:
-            stop.set()
-        rss = server.worker_rss_mb()
+        if "drafts" in cases:
+            stop = threading.Event()
+            saved = draft_saver(large, f"{SLUG}-1", stop, 0.2)
+            try:
+                loads.append(
+                    wrk("hot article while a draft is saved every 200 ms", server.base + ARTICLE)
+                )
+            finally:
+                stop.set()
+        rss = list(zip(server.worker_rss_mb(), server.worker_rss_mb("RssAnon"), strict=True))
     finally:
         server.stop()
+    return loads, rss, saved[0]
+
+
+def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> dict[str, Any]:
+    """Random reads, reads during draft saves, RSS and size over the 10,000-article database."""
+    per_article = prepare_bodies(large, articles)
+    loads, rss, saves = scale_loads(large, work, articles)
     for load in loads:
         load.baseline_rps = baseline_rps
     db = ContentDB(large)
@@ -121,7 +139,7 @@ def scale_cases(large: Path, work: Path, articles: int, baseline_rps: float) -> 
     return {
         "loads": loads,
         "rss": rss,
-        "saves": saved[0],
+        "saves": saves,
         "db_mb": size / 1e6,
         "prepared_kb_per_article": stored / articles / 1e3,
         "prepare_ms_per_article": per_article * 1000,
@@ -147,7 +165,11 @@ def scale_report(default: Load, found: dict[str, Any]) -> list[str]:
         "",
         f"- Draft saves during the hot-article case: {found['saves']}.",
         "- RSS per worker after the 10,000-article cases: "
-        + ", ".join(f"{mb:.0f} MB" for mb in found["rss"]),
+        + ", ".join(
+            f"{rss:.0f} MB, of which {anon:.0f} MB private (the rest: pages of the memory-mapped"
+            " database, the OS page cache every worker shares)"
+            for rss, anon in found["rss"]
+        ),
         f"- Database size at 10,000 articles, JSON and web bodies prepared: {found['db_mb']:.0f} MB"
         f" (prepared bodies: {found['prepared_kb_per_article']:.1f} kB an article).",
         f"- Preparing an article's JSON and web bodies once: {found['prepare_ms_per_article']:.1f}"
@@ -179,7 +201,8 @@ SCALE_NOTES = [
     "- Default settings: LOG_LEVEL=info (the access log, batched, to /dev/null); RATE_LIMIT off",
     "  as in every case (wrk is one client: the default 600 a minute would answer 429).",
     "- Random reads: every article's JSON and web body is prepared before the run, as first",
-    "  reads would; the server starts with an empty in-memory cache of 4,096 responses, so most",
-    "  requests are misses the edge answers with one indexed SQLite read.",
+    "  reads would; the server starts with an empty in-memory cache (RESPONSE_CACHE_MB, 256 MB",
+    "  by default), so the run begins on misses (one indexed read of a memory-mapped SQLite",
+    "  file, answered by the edge) and ends on hits as the cache fills.",
     "- Draft saves: a section of another article's draft every 200 ms, in the bench process.",
 ]

@@ -55,7 +55,7 @@ def create_app(settings: Settings) -> Litestar:
     configure_logging(settings.log_level, batch_seconds=settings.log_batch_ms / 1000)
     db = ContentDB(settings.content_db)
     prepare_database(db)
-    cache = ResponseCache(PublicVersions(db))
+    cache = ResponseCache(PublicVersions(db), max_bytes=settings.response_cache_mb * 1024 * 1024)
     scheduler = Scheduler(db, clock_file=settings.scheduler_clock_file)
     dispatcher = Dispatcher(db, settings)
     app = ContentApp(

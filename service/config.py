@@ -76,6 +76,8 @@ class Settings:
     log_level: str = "info"
     # How long access-log lines gather before one write (they are flushed on shutdown too).
     log_batch_ms: int = 5
+    # Bytes of prepared public responses each worker keeps in memory (see docs/scaling.md).
+    response_cache_mb: int = 256
     # Litestream: on when the server runs under it (`python -m service replicate`, which sets
     # REPLICATION=true for its child); a path or file:// URL is a directory replica, else s3://.
     replication: bool = False
@@ -112,6 +114,9 @@ class Settings:
             public_base_url=env.get("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
             log_level=_parse_log_level(env.get("LOG_LEVEL", "info")),
             log_batch_ms=_parse_int("LOG_BATCH_MS", env.get("LOG_BATCH_MS", "5"), 1),
+            response_cache_mb=_parse_int(
+                "RESPONSE_CACHE_MB", env.get("RESPONSE_CACHE_MB", "256"), 1
+            ),
             replication=_parse_bool("REPLICATION", env.get("REPLICATION", "false")),
             replica_url=env.get("REPLICA_URL", "data/replica"),
             replication_lag_limit_s=float(

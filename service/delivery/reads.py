@@ -26,6 +26,7 @@ from service.channels.render import (
 from service.delivery.asof import article_as_of, cache_control_for
 from service.edge.prepared import (
     PreparedResponse,
+    compressed_codings,
     from_prepared_body,
     prepare_response,
     strong_etag,
@@ -155,7 +156,8 @@ def _whole_article(db: ContentDB, slug: str, fmt: RichTextFormat) -> PreparedRes
 
 
 def _body(body: bytes, media_type: str, surrogate_keys: Sequence[str]) -> PreparedBody:
-    return PreparedBody(body, media_type, strong_etag(body), tuple(surrogate_keys))
+    brotli, gzip = compressed_codings(body)  # once per revision, for every worker's misses
+    return PreparedBody(body, media_type, strong_etag(body), tuple(surrogate_keys), brotli, gzip)
 
 
 def prepared_live(

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from time import time as wall_clock
 from typing import Any
 
 import msgspec
@@ -69,7 +70,7 @@ def configure_logging(
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-class AccessLine(msgspec.Struct):
+class AccessLine(msgspec.Struct, gc=False):
     """One access-log line: the keys a ``JsonFormatter`` line carries, in the same order."""
 
     time: str
@@ -84,25 +85,29 @@ class AccessLine(msgspec.Struct):
     duration_ms: float
 
 
-_encode_line = msgspec.json.Encoder().encode
+_line_encoder = msgspec.json.Encoder()
+# What a request leaves for its line: wall-clock time, method, path, route, status, seconds, id.
+AccessRecord = tuple[float, str, str, str, int, float, "str | bytes | None"]
 
 
 class AccessLog:
-    """Access-log lines encoded once on the request path and written in batches by a thread.
+    """Access-log lines recorded on the request path as one tuple, written in batches by a thread.
 
     ``logging`` cost as much as the response itself on the hot path (a record, a formatter,
-    a lock and a write system call per request). Here a request pays for one encode and a
-    deque append; a daemon thread wakes when lines are pending, waits ``interval`` seconds for
-    more, and writes them in order with one call. ``flush`` (on shutdown, and at exit) writes
-    what is still pending, so no line is lost.
+    a lock and a write system call per request). Here a request pays for one tuple and a deque
+    append (atomic, no lock); a daemon thread wakes when lines are pending, waits ``interval``
+    seconds for more, then turns the batch into JSON lines (one msgspec call for all of them) and
+    writes them in order with one call. ``flush`` (on shutdown, and at exit) writes what is still
+    pending, so no line is lost.
     """
 
     def __init__(self, interval: float = 0.005) -> None:
         self.interval = interval
         self.is_enabled = True
         self._write: Callable[[bytes], object] = _write_stderr
-        self._pending: deque[bytes] = deque()
+        self._pending: deque[AccessRecord] = deque()
         self._wake = threading.Event()
+        self._is_idle = True
         self._flushing = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -112,10 +117,11 @@ class AccessLog:
         self.is_enabled = is_enabled
         self._write = write or _write_stderr
 
-    def add(self, line: AccessLine) -> None:
-        """Queue one line; the writer thread starts with the first."""
-        self._pending.append(_encode_line(line) + b"\n")
-        if not self._wake.is_set():
+    def add(self, record: AccessRecord) -> None:
+        """Queue one request's line; the writer thread starts with the first."""
+        self._pending.append(record)
+        if self._is_idle:
+            self._is_idle = False
             self._wake.set()
             if self._thread is None:
                 self._start()
@@ -130,18 +136,50 @@ class AccessLog:
             self._wake.wait()
             time.sleep(self.interval)  # let a batch gather
             self._wake.clear()
+            self._is_idle = True  # lines added from here on wake the thread again
             self.flush()
 
     def flush(self) -> None:
         """Write every pending line now, in the order they came."""
         with self._flushing:
-            batch = []
             pending = self._pending
-            while pending:
-                batch.append(pending.popleft())
-            if batch:
+            records = [pending.popleft() for _ in range(len(pending))]
+            if records:
+                data = _line_encoder.encode_lines(_lines(records))
                 with contextlib.suppress(OSError, ValueError):  # stderr closed at exit
-                    self._write(b"".join(batch))
+                    self._write(data)
+
+
+_second: list[Any] = [None, ""]  # the last whole second formatted, and its ISO-8601 form
+
+
+def _lines(records: list[AccessRecord]) -> list[AccessLine]:
+    """The JSON lines' structs; the time as ``datetime.isoformat`` writes it, its date and
+    seconds formatted once a second."""
+    lines = []
+    for at, method, path, route, status, seconds, request_id in records:
+        whole = int(at)
+        if whole != _second[0]:
+            _second[0], _second[1] = whole, datetime.fromtimestamp(whole, UTC).isoformat()[:19]
+        micros = int((at - whole) * 1_000_000)
+        stamp = f"{_second[1]}.{micros:06d}+00:00" if micros else f"{_second[1]}+00:00"
+        if request_id.__class__ is bytes:
+            request_id = request_id.decode("latin-1")
+        lines.append(
+            AccessLine(
+                stamp,
+                "info",
+                "service.access",
+                f"{method} {path} {status}",
+                request_id,  # type: ignore[arg-type]
+                method,
+                path,
+                route,
+                status,
+                round(seconds * 1000, 3),
+            )
+        )
+    return lines
 
 
 def _write_stderr(data: bytes) -> None:
@@ -154,21 +192,15 @@ ACCESS_LOG = AccessLog()
 
 
 def log_access_line(
-    method: str, path: str, route: str, status: int, seconds: float, request_id: str | None
+    method: str,
+    path: str,
+    route: str,
+    status: int,
+    seconds: float,
+    request_id: str | bytes | None,
 ) -> None:
-    """One access-log line, if the level keeps them (info and below)."""
+    """One access-log line, if the level keeps them (info and below); formatted off the path."""
     if ACCESS_LOG.is_enabled:
         ACCESS_LOG.add(
-            AccessLine(
-                time=datetime.now(UTC).isoformat(),
-                level="info",
-                logger="service.access",
-                message=f"{method} {path} {status}",
-                request_id=request_id or request_id_var.get(),
-                method=method,
-                path=path,
-                route=route,
-                status=status,
-                duration_ms=round(seconds * 1000, 3),
-            )
+            (wall_clock(), method, path, route, status, seconds, request_id or request_id_var.get())
         )

@@ -28,7 +28,7 @@ def route_template(scope: Scope) -> str:
 
 
 def log_access(
-    scope: Scope, route: str, status: int, seconds: float, request_id: str | None = None
+    scope: Scope, route: str, status: int, seconds: float, request_id: str | bytes | None = None
 ) -> None:
     """One access-log line, queued for the batched writer (nothing when the level is above info)."""
     if ACCESS_LOG.is_enabled:

@@ -1,9 +1,11 @@
 """Misses on whole-article reads answered at the edge from bodies the store keeps per revision.
 
 A body prepared once (by the read model, on the first read of a revision) is in SQLite for every
-worker; a worker that does not hold it in memory reads it with one indexed query here and goes on
-as for a hit, without Litestar's pipeline. Anything else (a query string, a body not prepared
-yet, an unknown article) is left to the app, whose handlers build, store or refuse it.
+worker, with its brotli and gzip codings; a worker that does not hold it in memory reads it with
+one indexed statement here (on the event loop: a thread hop would cost more than the read) and
+goes on as for a hit, without Litestar's pipeline. Nothing is decoded, encoded or compressed.
+Anything else (a query string, a body not prepared yet, an unknown article) is left to the app,
+whose handlers build, store or refuse it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from service.edge.prepared import from_prepared_body
 from service.edge.replay import CachedEntry, ResponseCache
 from service.store.db import ContentDB
-from service.store.prepared import article_variant, get_live_body, web_variant
+from service.store.prepared import article_variant, read_live_body, web_variant
 
 ARTICLES = "/v1/articles/"
 
@@ -43,8 +45,7 @@ class PreparedLoader:
             return None
         variant, route = found
         versions = self.cache.snapshot()  # before the read, as serve_prepared does
-        with self.db.read() as conn:
-            live = get_live_body(conn, slug, variant, self.renderer)
+        live = read_live_body(self.db, slug, variant, self.renderer)
         if live is None or live.prepared is None:
             return None
         entry = CachedEntry(from_prepared_body(live.prepared, version_key=slug), route)

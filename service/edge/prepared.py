@@ -13,7 +13,7 @@ import brotli
 from service.store.prepared import PreparedBody
 from service.store.versions import LISTS
 
-RawHeaders = list[tuple[bytes, bytes]]
+RawHeaders = tuple[tuple[bytes, bytes], ...]
 
 COMPRESS_MIN_BYTES = 512
 # Quality 6 brotli is within a few per cent of 9's size at a fraction of its time.
@@ -22,10 +22,10 @@ GZIP_LEVEL = 6
 CONTENT_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
 FEED_CACHE_CONTROL = "public, max-age=15, stale-while-revalidate=60"
 # Public content is the same for every origin; the ETag must be readable by browser code.
-PUBLIC_CORS_HEADERS: RawHeaders = [
+PUBLIC_CORS_HEADERS: RawHeaders = (
     (b"access-control-allow-origin", b"*"),
     (b"access-control-expose-headers", b"ETag, Surrogate-Key, Cache-Control, Content-Length"),
-]
+)
 _ENCODING_SUFFIX = {"br": "-br", "gzip": "-gz"}
 
 
@@ -88,12 +88,18 @@ def choose_encoding_cached(accept_encoding: bytes) -> str | None:
 Answer = tuple[int, RawHeaders, bytes]
 
 
-@dataclass(frozen=True)
+# What a cached response is charged beyond its bodies: its header tuples, the objects holding
+# them, its key and LRU node (about 2 kB measured for an article; more for many surrogate keys).
+ENTRY_OVERHEAD_BYTES = 2048
+
+
+@dataclass(slots=True, eq=False)  # not frozen: a frozen __init__ costs a setattr call a field
 class PreparedResponse:
     """A public response built once per content version: body, validators, content codings.
 
-    Header lists are built on first use per encoding and then reused, so replaying a response
-    allocates nothing but the list the caller extends.
+    The identity answer's headers are built with the response; the others on first use per
+    encoding. Header lists are tuples of bytes, so a replay allocates nothing but the list the
+    caller extends, and the garbage collector untracks them (a large cache adds no GC work).
     """
 
     body: bytes
@@ -106,13 +112,15 @@ class PreparedResponse:
     version_key: str = LISTS
     _encoded: dict[str, bytes] = field(default_factory=dict, repr=False)
     _answers: dict[tuple[str | None, bool], Answer] = field(default_factory=dict, repr=False)
+    _plain: Answer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._plain = (200, self.headers_for(None, len(self.body)), self.body)
+        self._answers[(None, False)] = self._plain
 
     def body_for(self, encoding: str) -> bytes:
-        """The body in one content coding, compressed on first demand and then kept.
-
-        Lazily, because most versions are never asked for in every coding, and a miss right
-        after a publish should not pay for codings nobody wants.
-        """
+        """The body in one content coding: stored with it, or compressed on first demand and
+        then kept (most versions are never asked for in every coding)."""
         encoded = self._encoded.get(encoding)
         if encoded is None:
             if encoding == "br":
@@ -122,10 +130,21 @@ class PreparedResponse:
             self._encoded[encoding] = encoded
         return encoded
 
+    @property
+    def charge(self) -> int:
+        """Bytes this response may hold: its body, each coding it holds or may come to hold
+        (counted at half the body until made; text compresses well below that) and overhead."""
+        size = len(self.body) + ENTRY_OVERHEAD_BYTES
+        if self.is_compressible:
+            for encoding in ("br", "gzip"):
+                held = self._encoded.get(encoding)
+                size += len(self.body) // 2 if held is None else len(held)
+        return size
+
     def headers_for(self, encoding: str | None, length: int | None) -> RawHeaders:
         """Response headers for one encoding of this body (no length for a 304)."""
         etag = self.etag if encoding is None else self.etag[:-1] + _ENCODING_SUFFIX[encoding] + '"'
-        headers: RawHeaders = [
+        headers = [
             (b"content-type", self.media_type.encode()),
             (b"etag", etag.encode()),
             (b"cache-control", self.cache_control.encode()),
@@ -138,7 +157,7 @@ class PreparedResponse:
             headers.append((b"content-length", str(length).encode()))
         if encoding is not None:
             headers.append((b"content-encoding", encoding.encode()))
-        return headers
+        return tuple(headers)
 
     def _answer(self, encoding: str | None, not_modified: bool) -> Answer:
         key = (encoding, not_modified)
@@ -156,16 +175,19 @@ class PreparedResponse:
         self, *, method: str, accept_encoding: bytes | None, if_none_match: bytes | None
     ) -> Answer:
         """Status, headers and body for a GET or HEAD, from raw request header values."""
-        encoding = (
-            choose_encoding_cached(accept_encoding)
-            if self.is_compressible and accept_encoding
-            else None
-        )
-        not_modified = if_none_match is not None and etag_matches(
-            if_none_match.decode("latin-1"), self.etag
-        )
-        status, headers, body = self._answer(encoding, not_modified)
-        return status, headers, b"" if method == "HEAD" else body
+        if if_none_match is None and (accept_encoding is None or not self.is_compressible):
+            answer = self._plain  # the common case: no validator, no coding
+        else:
+            encoding = (
+                choose_encoding_cached(accept_encoding)
+                if self.is_compressible and accept_encoding
+                else None
+            )
+            not_modified = if_none_match is not None and etag_matches(
+                if_none_match.decode("latin-1"), self.etag
+            )
+            answer = self._answer(encoding, not_modified)
+        return (answer[0], answer[1], b"") if method == "HEAD" else answer
 
     def answer(self, *, method: str, accept_encoding: str, if_none_match: str | None) -> Answer:
         """Status, headers and body for a GET or HEAD with these request headers."""
@@ -196,8 +218,25 @@ def prepare_response(
     )
 
 
+def compressed_codings(body: bytes) -> tuple[bytes | None, bytes | None]:
+    """The brotli and gzip codings of a body worth compressing (None, None for a short one),
+    made once when a body is prepared for the store."""
+    if len(body) < COMPRESS_MIN_BYTES:
+        return None, None
+    return (
+        brotli.compress(body, quality=BROTLI_QUALITY),
+        gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+    )
+
+
 def from_prepared_body(prepared: PreparedBody, *, version_key: str) -> PreparedResponse:
-    """A response from a body prepared and stored once per revision (its ETag stored with it)."""
+    """A response from a body prepared and stored once per revision (its ETag and, when they
+    were stored, its codings with it: nothing is compressed on this path)."""
+    encoded = {}
+    if prepared.brotli is not None:
+        encoded["br"] = prepared.brotli
+    if prepared.gzip is not None:
+        encoded["gzip"] = prepared.gzip
     return PreparedResponse(
         body=prepared.body,
         media_type=prepared.media_type,
@@ -206,4 +245,5 @@ def from_prepared_body(prepared: PreparedBody, *, version_key: str) -> PreparedR
         surrogate_keys=prepared.surrogate_keys,
         is_compressible=len(prepared.body) >= COMPRESS_MIN_BYTES,
         version_key=version_key,
+        _encoded=encoded,
     )

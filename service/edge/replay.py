@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from threading import Lock
 from time import perf_counter
+from time import time as wall_clock
 from urllib.parse import parse_qsl, urlencode
 
 from service.edge.asgi_types import Scope, Send
-from service.edge.metrics import log_access
+from service.edge.logs import ACCESS_LOG
 from service.edge.prepared import PreparedResponse
 from service.edge.ratelimit import RateLimiter
 from service.edge.requestid import request_id_from
@@ -26,28 +27,40 @@ from service.store.versions import EPOCH, PublicVersions, VersionMap
 CacheKey = tuple[str, bytes]
 
 
-@dataclass(frozen=True)
+# The default bound of a worker's cache: room for every article JSON of a 10,000-article
+# library with both compressed codings (about 17 kB each), or for the uncompressed JSON and web
+# bodies of all of them; see docs/scaling.md.
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(slots=True)
 class CachedEntry:
-    """A prepared response, the route template it answers (for metrics), and the version of
-    the content it was built from (its article's, or the lists')."""
+    """A prepared response, the route template it answers (for metrics), the version of the
+    content it was built from (its article's, or the lists'), and the bytes it is charged."""
 
     prepared: PreparedResponse
     route: str
     version: int = 0
+    charge: int = 0
 
 
 class ResponseCache:
-    """A bounded LRU of prepared public responses; an entry is dropped when its version moves.
+    """An LRU of prepared public responses bounded by bytes; an entry is dropped when its
+    version moves.
 
     The versions come from :class:`PublicVersions`, which costs one read of the shared marker
-    per request and a small indexed query only after a public change in any process.
+    per request and a small indexed query only after a public change in any process. Each entry
+    is charged :attr:`PreparedResponse.charge` bytes; the least recently used go first when the
+    total passes ``max_bytes``.
     """
 
-    def __init__(self, versions: PublicVersions, max_entries: int = 4096) -> None:
+    def __init__(self, versions: PublicVersions, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self._versions = versions
         self._epoch: int | None = None
+        self._checked: VersionMap | None = None
         self._entries: OrderedDict[CacheKey, CachedEntry] = OrderedDict()
-        self._max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.held_bytes = 0
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
@@ -58,10 +71,14 @@ class ResponseCache:
         if entry is not None:
             if self._current().get(entry.prepared.version_key, 0) == entry.version:
                 self.hits += 1
+                try:  # noqa: SIM105 - suppress() costs three calls a hit
+                    self._entries.move_to_end(key)
+                except KeyError:  # dropped meanwhile by another thread
+                    pass
                 return entry
             with self._lock:
                 if self._entries.get(key) is entry:
-                    del self._entries[key]
+                    self._drop(key)
         self.misses += 1
         return None
 
@@ -71,13 +88,32 @@ class ResponseCache:
         The entry carries the version from that snapshot: if the content moved while it was
         built, the snapshot is older than the content, so the entry is dropped at the next look.
         """
-        entry = replace(entry, version=versions.get(entry.prepared.version_key, 0))
+        prepared = entry.prepared
+        charge = prepared.charge
+        entry = CachedEntry(prepared, entry.route, versions.get(prepared.version_key, 0), charge)
+        if charge > self.max_bytes:
+            return entry  # answered, not kept
         with self._lock:
+            if key in self._entries:
+                self._drop(key)
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            self.held_bytes += charge
+            while self.held_bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self.held_bytes -= dropped.charge
         return entry
+
+    def _drop(self, key: CacheKey) -> None:
+        self.held_bytes -= self._entries.pop(key).charge
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every response (benchmarks measure misses with it)."""
+        with self._lock:
+            self._entries.clear()
+            self.held_bytes = 0
 
     def snapshot(self) -> VersionMap:
         """The versions now: take it before reading the content a response is built from."""
@@ -85,11 +121,14 @@ class ResponseCache:
 
     def _current(self) -> VersionMap:
         versions = self._versions.current()
-        epoch = versions.get(EPOCH)
-        if epoch != self._epoch:
-            with self._lock:  # a restored database: nothing held before it can be replayed
-                self._entries.clear()
-                self._epoch = epoch
+        if versions is not self._checked:  # a new map: the versions moved since the last look
+            self._checked = versions
+            epoch = versions.get(EPOCH)
+            if epoch != self._epoch:
+                with self._lock:  # a restored database: nothing held before it can be replayed
+                    self._entries.clear()
+                    self.held_bytes = 0
+                    self._epoch = epoch
         return versions
 
 
@@ -172,5 +211,9 @@ class Edge:
         self, scope: Scope, route: str, status: int, started: float, request_id: bytes
     ) -> None:
         elapsed = perf_counter() - started
-        self.stats.record(scope["method"], route, status, elapsed)
-        log_access(scope, route, status, elapsed, request_id.decode("latin-1"))
+        method = scope["method"]
+        self.stats.record(method, route, status, elapsed)
+        if ACCESS_LOG.is_enabled:  # one tuple; the line is formatted by the log's writer
+            ACCESS_LOG.add(
+                (wall_clock(), method, scope["path"], route, status, elapsed, request_id)
+            )

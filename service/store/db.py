@@ -17,6 +17,10 @@ from service.errors import StorageUnavailable
 from service.store.files import PRIVATE_FILE_MODE, create_private_file, make_private_dir
 
 BUSY_TIMEOUT_MS = 5_000
+# The read connection maps the file (SQLite caps this at 2 GiB): a page read is a memory access,
+# not a system call and a copy. Address space only; the pages are the OS page cache, shared by
+# every worker, and SQLite itself coordinates file size changes (checkpoints, restores).
+READ_MMAP_BYTES = 1 << 31
 # SQLite's answers that mean the storage, not the request, is at fault; what to check for each.
 _STORAGE_FAULTS = {
     "readonly": "the file, its -wal and -shm files and their folder must be writable by the server",
@@ -69,7 +73,10 @@ class Generation:
 
     def current(self) -> bytes:
         """The marker now; it differs after every bump."""
-        return self._mapped()[: self.SIZE]
+        mapped = self._map
+        if mapped is None:
+            mapped = self._mapped()
+        return mapped[:8]
 
     def bump(self) -> None:
         """Mark the content as changed for every process (a random value never repeats)."""
@@ -207,6 +214,25 @@ class ContentDB:
             finally:
                 conn.execute("COMMIT")
 
+    @property
+    def reader(self) -> Connection:
+        """This thread's read-only connection for the hot read path, memory-mapped."""
+        conn: Connection | None = getattr(self._local, "reader", None)
+        if conn is None:
+            conn = connect(self.path)
+            conn.execute(f"PRAGMA mmap_size = {READ_MMAP_BYTES}")
+            conn.execute("PRAGMA query_only = 1")
+            self._local.reader = conn
+        return conn
+
+    def read_one(self, sql: str, parameters: tuple[object, ...]) -> tuple[object, ...] | None:
+        """The first row of one read statement on :attr:`reader`, in the statement's own
+        snapshot (autocommit: no BEGIN and COMMIT around it); the statement is compiled once
+        per connection and kept (sqlite3's statement cache)."""
+        with _storage_errors(self.path):
+            row: tuple[object, ...] | None = self.reader.execute(sql, parameters).fetchone()
+        return row
+
     def check_writable(self) -> None:
         """Begin a write and give it up at once: ``StorageUnavailable`` when none can begin. A
         lock held by another writer is no fault (the database is being written)."""
@@ -229,3 +255,7 @@ class ContentDB:
             conn.close()
             self._local.conn = None
             self._local.utils = None
+        reader: Connection | None = getattr(self._local, "reader", None)
+        if reader is not None:
+            reader.close()
+            self._local.reader = None

@@ -13,7 +13,7 @@ from service.store.migrations_initial import (
     create_webhook_tables,
     keep_audit_rows,
 )
-from service.store.prepared import create_prepared_table
+from service.store.prepared import add_coding_columns, create_prepared_table
 from service.store.search import configure_rank, create_search_tables
 from service.store.versions import create_versions_table
 
@@ -89,6 +89,10 @@ def _create_prepared_bodies(db: sqlite_utils.Database, conn: sqlite3.Connection)
     create_prepared_table(conn)
 
 
+def _add_prepared_codings(db: sqlite_utils.Database, conn: sqlite3.Connection) -> None:
+    add_coding_columns(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     create_content_tables,
     keep_audit_rows,
@@ -101,6 +105,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _create_article_versions,
     _create_prepared_bodies,
     _rank_search_by_bm25,
+    _add_prepared_codings,
 )
 
 

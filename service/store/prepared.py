@@ -3,30 +3,33 @@
 A published revision never changes, so whatever is derived from it (the article JSON with its
 rich text rendered and sanitized per format, the web, email and text renders with their JSON-LD)
 is made once, on its first read, and kept here, where every worker and every restart shares it.
-A read of a live body is one indexed query. Rows of another renderer version are never read (the
-version is part of the key) and are deleted at start-up, so a new renderer rebuilds them.
+A read of a live body is one indexed query (one statement, so no BEGIN and COMMIT around it).
+Each body is kept with its brotli and gzip codings, made with it, so no reader compresses. Rows
+of another renderer version are never read (the version is part of the key) and are deleted at
+start-up, so a new renderer rebuilds them.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from service.store.db import BUSY_TIMEOUT_MS, Connection, ContentDB
 
 
-@dataclass(frozen=True)
-class PreparedBody:
+class PreparedBody(NamedTuple):
     """A stored body with what its response needs besides: media type, ETag, surrogate keys."""
 
     body: bytes
     media_type: str
     etag: str
     surrogate_keys: tuple[str, ...]
+    # The body in brotli and gzip, made once with it (None: not made, e.g. a short body).
+    brotli: bytes | None = None
+    gzip: bytes | None = None
 
 
-@dataclass(frozen=True)
-class LiveBody:
+class LiveBody(NamedTuple):
     """The live revision of an article, and its prepared body in one variant if there is one."""
 
     article_id: int
@@ -45,6 +48,12 @@ def create_prepared_table(conn: Connection) -> None:
     )
 
 
+def add_coding_columns(conn: Connection) -> None:
+    """The compressed codings beside each body (a migration step; older rows have none)."""
+    conn.execute("ALTER TABLE prepared ADD COLUMN body_br BLOB")
+    conn.execute("ALTER TABLE prepared ADD COLUMN body_gz BLOB")
+
+
 def web_variant(channel: str, base_url: str) -> str:
     """The variant name of a whole-article render; links in web and email depend on the URL."""
     return channel if channel == "text" else f"{channel} {base_url}"
@@ -55,21 +64,40 @@ def article_variant(fmt: str) -> str:
     return f"json {fmt}"
 
 
+_LIVE_BODY = (
+    "SELECT a.id, a.live_revision, p.body, p.media_type, p.etag, p.surrogate_keys, "
+    "p.body_br, p.body_gz "
+    "FROM articles a LEFT JOIN prepared p ON p.article_id = a.id "
+    "AND p.revision = a.live_revision AND p.variant = ? AND p.renderer = ? "
+    "WHERE a.slug = ? AND a.live_revision IS NOT NULL"
+)
+
+
 def get_live_body(conn: Connection, slug: str, variant: str, renderer: int) -> LiveBody | None:
     """The live revision and its prepared body, or None when the article is not live."""
-    row = conn.execute(
-        "SELECT a.id, a.live_revision, p.body, p.media_type, p.etag, p.surrogate_keys "
-        "FROM articles a LEFT JOIN prepared p ON p.article_id = a.id "
-        "AND p.revision = a.live_revision AND p.variant = ? AND p.renderer = ? "
-        "WHERE a.slug = ? AND a.live_revision IS NOT NULL",
-        (variant, renderer, slug),
-    ).fetchone()
+    return _live_body(conn.execute(_LIVE_BODY, (variant, renderer, slug)).fetchone())
+
+
+def read_live_body(db: ContentDB, slug: str, variant: str, renderer: int) -> LiveBody | None:
+    """:func:`get_live_body` as one statement outside any explicit transaction: SQLite reads
+    it in a snapshot of its own, and the miss path saves the BEGIN and COMMIT round trips."""
+    return _live_body(db.read_one(_LIVE_BODY, (variant, renderer, slug)))
+
+
+def _live_body(row: Any) -> LiveBody | None:
     if row is None:
         return None
-    article_id, revision, body, media_type, etag, keys = row
+    article_id, revision, body, media_type, etag, keys, brotli, gzip = row
     found = None
-    if body is not None:
-        found = PreparedBody(bytes(body), str(media_type), str(etag), tuple(str(keys).split(" ")))
+    if isinstance(body, bytes):
+        found = PreparedBody(
+            body,
+            str(media_type),
+            str(etag),
+            tuple(str(keys).split(" ")),
+            brotli if isinstance(brotli, bytes) else None,
+            gzip if isinstance(gzip, bytes) else None,
+        )
     return LiveBody(int(article_id), int(revision), found)
 
 
@@ -92,7 +120,8 @@ def store_body(
     try:
         conn.execute(
             "INSERT OR IGNORE INTO prepared (article_id, revision, variant, renderer, "
-            "media_type, etag, surrogate_keys, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "media_type, etag, surrogate_keys, body, body_br, body_gz) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 live.article_id,
                 live.revision,
@@ -102,6 +131,8 @@ def store_body(
                 prepared.etag,
                 " ".join(prepared.surrogate_keys),
                 prepared.body,
+                prepared.brotli,
+                prepared.gzip,
             ),
         )
         conn.execute("COMMIT")
@@ -124,6 +155,9 @@ def drop_other_renderers(db: ContentDB, renderer: int) -> int:
 
 
 def prepared_bytes(conn: Connection) -> int:
-    """Bytes the prepared bodies take (their payloads), for the figures in docs/scaling.md."""
-    row = conn.execute("SELECT coalesce(sum(length(body)), 0) FROM prepared").fetchone()
+    """Bytes the prepared bodies take (their payloads and codings), for docs/scaling.md."""
+    row = conn.execute(
+        "SELECT coalesce(sum(length(body) + coalesce(length(body_br), 0) "
+        "+ coalesce(length(body_gz), 0)), 0) FROM prepared"
+    ).fetchone()
     return int(row[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime, timedelta
 
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -11,7 +12,7 @@ from litestar.testing import TestClient
 from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.config import Settings
-from service.edge.logs import ACCESS_LOG
+from service.edge.logs import ACCESS_LOG, AccessLog
 from service.store.db import ContentDB
 from tests.conftest import ARTICLE, SLUG, Client
 
@@ -103,6 +104,11 @@ def test_access_log_lines_are_json_with_request_id(client: Client) -> None:
     for entry in hits:
         assert entry["status"] == 200 and entry["route"] == "/v1/articles/{slug}"
         assert entry["duration_ms"] >= 0 and entry["logger"] == "service.access"
+        assert entry["message"] == f"GET {ARTICLE} 200" and entry["level"] == "info"
+        # The time as datetime.isoformat writes it in UTC, taken when the request was answered.
+        assert entry["time"].endswith("+00:00")
+        age = datetime.now(UTC) - datetime.fromisoformat(entry["time"])
+        assert timedelta(0) <= age < timedelta(minutes=1)
 
 
 def test_metrics_count_requests_by_route_template_and_cache_hits(client: Client) -> None:
@@ -130,3 +136,20 @@ def test_metrics_show_the_webhook_queue(
     text = client.get("/metrics").text
     queued = [line for line in text.splitlines() if line.startswith("webhook_deliveries{")]
     assert sum(float(line.rsplit(" ", 1)[1]) for line in queued) == 1.0
+
+
+def test_access_log_lines_are_formatted_by_the_writer_as_recorded() -> None:
+    written: list[bytes] = []
+    log = AccessLog(interval=60)  # no batch falls due in the test: flush writes them
+    log.configure(is_enabled=True, write=written.append)
+    log.add((1764590400.0, "GET", "/v1/a", "/v1/articles/{slug}", 200, 0.0012345, b"id-1"))
+    log.add((1764590400.25, "HEAD", '/v1/"q"', "unmatched", 404, 0.5, None))
+    log.flush()
+    assert b"".join(written).splitlines() == [
+        b'{"time":"2025-12-01T12:00:00+00:00","level":"info","logger":"service.access",'
+        b'"message":"GET /v1/a 200","request_id":"id-1","method":"GET","path":"/v1/a",'
+        b'"route":"/v1/articles/{slug}","status":200,"duration_ms":1.234}',
+        b'{"time":"2025-12-01T12:00:00.250000+00:00","level":"info","logger":"service.access",'
+        b'"message":"HEAD /v1/\\"q\\" 404","request_id":null,"method":"HEAD","path":"/v1/\\"q\\"",'
+        b'"route":"unmatched","status":404,"duration_ms":500.0}',
+    ]
