@@ -51,6 +51,13 @@ def parse_publish_time(text: str, offset: str = "") -> datetime | None:
         ) from None
 
 
+def _review_again(
+    request: Request[Any, Any, Any], db: Db, actor: Who, slug: Slug, errors: dict[str, str]
+) -> Response[Any]:
+    """The review page again (422), each reason beside its field; nothing was changed."""
+    return page(request, "review.html", status=422, **review_context(db, actor, slug, errors))
+
+
 class ActionsController(Controller):
     """``/admin/articles/{slug}/...``: the workflow's transitions as form posts."""
 
@@ -78,10 +85,7 @@ class ActionsController(Controller):
             if not any(error.path == "$.credentials" for error in invalid.errors):
                 raise
             # No credentials for the byline: the review page again, the reason at the field.
-            errors = {"credentials": invalid.detail}
-            return page(
-                request, "review.html", status=422, **review_context(db, actor, slug, errors)
-            )
+            return _review_again(request, db, actor, slug, {"credentials": invalid.detail})
         return done(request, slug, "Approved: an editor can publish it now.")
 
     @post("/reject", opt={"roles": REVIEWERS}, status_code=303)
@@ -95,10 +99,7 @@ class ActionsController(Controller):
                 RejectRequest, {"reason": form.get("reason", "").replace("\r\n", "\n")}
             )
         except Invalid as invalid:
-            errors = errors_by_field(invalid.errors)
-            return page(
-                request, "review.html", status=422, **review_context(db, actor, slug, errors)
-            )
+            return _review_again(request, db, actor, slug, errors_by_field(invalid.errors))
         review.reject(db, actor, slug, body.reason, form.get(ETAG_FIELD) or None)
         return done(request, slug, "Sent back to the editors.")
 
