@@ -276,11 +276,17 @@ class SearchLoad:
     load_average: float  # the machine's, over the last minute, when measured
 
 
+SETTLE_SECONDS = 3.0
+
+
 def measure_search(server: Server, work: Path, rps_200: float) -> SearchLoad:
     """Two-word searches over HTTP at random pages (cache misses): at the usual concurrency for
     throughput, and one request at a time for the latency of a single search."""
     script = search_script(work / "search.lua")
     loads = [wrk("search (cache misses), 10,000 articles", server.base, script=script)]
+    # The throughput case ends with a queue of searches the server is still answering; the
+    # latency case starts once they have drained, or it would time that queue, not a search.
+    time.sleep(SETTLE_SECONDS)
     used = process_cpu_s(server.process.pid)
     alone = wrk(
         "search (cache misses), 10,000 articles, 1 connection",
@@ -478,7 +484,9 @@ def search_notes(cpu: list[float], http: SearchLoad) -> str:
             "  window, docs/scaling.md), so its cost does not grow with the matches beyond them.",
             "- Over HTTP, wrk asks the same queries at random pages and sizes, so nearly every",
             "  request misses the edge cache; the 32-connection case is throughput (its p99 is",
-            "  queueing behind one worker), the one-connection case is a single search's latency.",
+            "  queueing behind one worker), the one-connection case is a single search's latency",
+            f"  (it starts {SETTLE_SECONDS:.0f} s after the throughput case, once that case's",
+            "  queued searches have drained).",
             "",
             "",
         ]
