@@ -8,6 +8,7 @@ saving the same section find that the second save is refused and shown as a conf
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -19,9 +20,10 @@ ARTICLE_TITLE = "Ketamine therapy for anxiety"
 TIMEOUT_MS = 10_000
 
 
-def signed_in(browser: Browser, server: str, token: str) -> Page:
-    """A fresh browser context signed in with the token, using the keyboard only."""
-    context = browser.new_context()
+def signed_in(browser: Browser, server: str, token: str, **options: Any) -> Page:
+    """A fresh browser context (``options`` as Playwright's ``new_context`` takes them) signed
+    in with the token, using the keyboard only."""
+    context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(f"{server}/admin/")

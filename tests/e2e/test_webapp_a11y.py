@@ -103,13 +103,9 @@ def test_after_a_failed_save_the_error_summary_has_focus_and_links_to_the_field(
 def test_without_javascript_the_answer_of_a_save_has_focus(
     browser: Browser, server: str, tokens: dict[str, str]
 ) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = signed_in(browser, server, tokens["editor"], java_script_enabled=False)
+    context = page.context
     try:
-        page.goto(f"{server}/admin/sign-in")
-        page.get_by_label("API token").fill(tokens["editor"])
-        page.get_by_label("API token").press("Enter")
         page.goto(server + THERAPIES)
         page.locator("#f-therapies-1-dose-min").fill("9")
         page.get_by_role("button", name="Save section").click()
@@ -226,13 +222,9 @@ def test_axe_finds_no_serious_violation_on_any_page(
 def test_at_phone_width_the_rollback_button_is_on_screen(
     browser: Browser, server: str, tokens: dict[str, str]
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = signed_in(browser, server, tokens["editor"], viewport=PHONE)
+    context = page.context
     try:
-        page.goto(f"{server}/admin/sign-in")
-        page.get_by_label("API token").fill(tokens["editor"])
-        page.get_by_label("API token").press("Enter")
         page.goto(f"{server}{ARTICLE}/history")
         button = page.get_by_role("button", name="Roll back to 1")
         expect(button).to_be_visible()

@@ -8,6 +8,7 @@ or says "you, in another tab" when it was the same person.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,12 @@ def second_tab(page: Page, server: str) -> Page:
     return tab
 
 
-def test_two_editors_changing_different_therapies_both_get_saved(
+@contextmanager
+def fay_after_sam_saved(
     browser: Browser, fresh: tuple[str, Path]
-) -> None:
+) -> Iterator[tuple[str, str, Page]]:
+    """Fay and Sam open the therapy form; Sam saves the IV maximum 0.8 first. Yields the server,
+    Fay's token and Fay's page (its form now stale); both browsers close afterwards."""
     server, database = fresh
     fay_token = cli_token(database, "Fay First", "editor")
     fay = signed_in(browser, server, fay_token)
@@ -58,7 +62,16 @@ def test_two_editors_changing_different_therapies_both_get_saved(
         sam.locator(IV_MAX).fill("0.8")
         save(sam)
         expect(sam.locator(".notice.ok")).to_contain_text("Saved")
+        yield server, fay_token, fay
+    finally:
+        fay.context.close()
+        sam.context.close()
 
+
+def test_two_editors_changing_different_therapies_both_get_saved(
+    browser: Browser, fresh: tuple[str, Path]
+) -> None:
+    with fay_after_sam_saved(browser, fresh) as (server, fay_token, fay):
         fay.locator(IM_MAX).fill("1.4")
         save(fay)
 
@@ -67,9 +80,6 @@ def test_two_editors_changing_different_therapies_both_get_saved(
         expect(notice).to_contain_text("was merged with yours")
         expect(fay.locator("#conflict")).to_have_count(0)
         expect(fay.locator(IV_MAX)).to_have_value("0.8")  # the form now holds both changes
-    finally:
-        fay.context.close()
-        sam.context.close()
     saved = therapies(server, fay_token)
     assert (saved[0]["dose"]["max"], saved[1]["dose"]["max"]) == (0.8, 1.4)
 
@@ -77,17 +87,7 @@ def test_two_editors_changing_different_therapies_both_get_saved(
 def test_the_same_field_shows_both_values_and_reapplies_only_mine(
     browser: Browser, fresh: tuple[str, Path]
 ) -> None:
-    server, database = fresh
-    fay_token = cli_token(database, "Fay First", "editor")
-    fay = signed_in(browser, server, fay_token)
-    sam = signed_in(browser, server, cli_token(database, "Sam Second", "editor"))
-    try:
-        open_therapies(fay, server)
-        open_therapies(sam, server)
-        sam.locator(IV_MAX).fill("0.8")
-        save(sam)
-        expect(sam.locator(".notice.ok")).to_contain_text("Saved")
-
+    with fay_after_sam_saved(browser, fresh) as (server, fay_token, fay):
         fay.locator(IV_MAX).fill("1.2")
         fay.locator(IM_MAX).fill("1.4")
         save(fay)
@@ -105,9 +105,6 @@ def test_the_same_field_shows_both_values_and_reapplies_only_mine(
 
         conflict.get_by_role("button", name="Reapply my changes to these fields").click()
         expect(fay.locator(".notice.ok")).to_contain_text("Saved")
-    finally:
-        fay.context.close()
-        sam.context.close()
     saved = therapies(server, fay_token)
     assert (saved[0]["dose"]["max"], saved[1]["dose"]["max"]) == (1.2, 1.4)
 
