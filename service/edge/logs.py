@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import logging
 import os
 import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -29,7 +29,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """One JSON object for one record."""
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "time": datetime.fromtimestamp(record.created, UTC),  # RFC 3339, as msgspec writes it
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -73,7 +73,7 @@ def configure_logging(
 class AccessLine(msgspec.Struct, gc=False):
     """One access-log line: the keys a ``JsonFormatter`` line carries, in the same order."""
 
-    time: str
+    time: datetime
     level: str
     logger: str
     message: str
@@ -91,14 +91,17 @@ AccessRecord = tuple[float, str, str, str, int, float, "str | bytes | None"]
 
 
 class AccessLog:
-    """Access-log lines recorded on the request path as one tuple, written in batches by a thread.
+    """Access-log lines recorded on the request path as one tuple, written in batches.
 
     ``logging`` cost as much as the response itself on the hot path (a record, a formatter,
     a lock and a write system call per request). Here a request pays for one tuple and a deque
-    append (atomic, no lock); a daemon thread wakes when lines are pending, waits ``interval``
-    seconds for more, then turns the batch into JSON lines (one msgspec call for all of them) and
-    writes them in order with one call. ``flush`` (on shutdown, and at exit) writes what is still
-    pending, so no line is lost.
+    append (atomic, no lock). The first line of a batch sets a timer on the event loop that
+    answered it; ``interval`` seconds later the batch is turned into JSON lines (one
+    comprehension of structs, one msgspec call) and written in order with one call. The timer
+    runs on the loop rather than in a thread because a thread taking the GIL from the loop every
+    few milliseconds cost more than the formatting itself. ``flush`` (on shutdown, and at exit)
+    writes what is still pending, so no line is lost; outside an event loop a line is written at
+    once.
     """
 
     def __init__(self, interval: float = 0.005) -> None:
@@ -106,10 +109,9 @@ class AccessLog:
         self.is_enabled = True
         self._write: Callable[[bytes], object] = _write_stderr
         self._pending: deque[AccessRecord] = deque()
-        self._wake = threading.Event()
         self._is_idle = True
         self._flushing = threading.Lock()
-        self._thread: threading.Thread | None = None
+        atexit.register(self.flush)
 
     def configure(self, *, is_enabled: bool, write: Callable[[bytes], object] | None) -> None:
         """Whether lines are kept, and where they go (stderr by default)."""
@@ -118,30 +120,21 @@ class AccessLog:
         self._write = write or _write_stderr
 
     def add(self, record: AccessRecord) -> None:
-        """Queue one request's line; the writer thread starts with the first."""
+        """Queue one request's line; the first of a batch sets the timer that writes it."""
         self._pending.append(record)
         if self._is_idle:
             self._is_idle = False
-            self._wake.set()
-            if self._thread is None:
-                self._start()
-
-    def _start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
-        self._thread.start()
-        atexit.register(self.flush)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            time.sleep(self.interval)  # let a batch gather
-            self._wake.clear()
-            self._is_idle = True  # lines added from here on wake the thread again
-            self.flush()
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop (a script, a sync test): write it now
+                self.flush()
+            else:
+                loop.call_later(self.interval, self.flush)
 
     def flush(self) -> None:
         """Write every pending line now, in the order they came."""
         with self._flushing:
+            self._is_idle = True  # lines added from here on set a new timer
             pending = self._pending
             records = [pending.popleft() for _ in range(len(pending))]
             if records:
@@ -150,36 +143,26 @@ class AccessLog:
                     self._write(data)
 
 
-_second: list[Any] = [None, ""]  # the last whole second formatted, and its ISO-8601 form
-
-
 def _lines(records: list[AccessRecord]) -> list[AccessLine]:
-    """The JSON lines' structs; the time as ``datetime.isoformat`` writes it, its date and
-    seconds formatted once a second."""
-    lines = []
-    for at, method, path, route, status, seconds, request_id in records:
-        whole = int(at)
-        if whole != _second[0]:
-            _second[0], _second[1] = whole, datetime.fromtimestamp(whole, UTC).isoformat()[:19]
-        micros = int((at - whole) * 1_000_000)
-        stamp = f"{_second[1]}.{micros:06d}+00:00" if micros else f"{_second[1]}+00:00"
-        if request_id.__class__ is bytes:
-            request_id = request_id.decode("latin-1")
-        lines.append(
-            AccessLine(
-                stamp,
-                "info",
-                "service.access",
-                f"{method} {path} {status}",
-                request_id,  # type: ignore[arg-type]
-                method,
-                path,
-                route,
-                status,
-                round(seconds * 1000, 3),
-            )
+    """The JSON lines' structs (a comprehension: about half the cost of a loop of appends)."""
+    return [
+        AccessLine(
+            _from_timestamp(at, UTC),
+            "info",
+            "service.access",
+            f"{method} {path} {status}",
+            request_id.decode("latin-1") if isinstance(request_id, bytes) else request_id,
+            method,
+            path,
+            route,
+            status,
+            round(seconds * 1000, 3),
         )
-    return lines
+        for at, method, path, route, status, seconds, request_id in records
+    ]
+
+
+_from_timestamp = datetime.fromtimestamp
 
 
 def _write_stderr(data: bytes) -> None:

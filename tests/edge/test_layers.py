@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 from litestar import Litestar
@@ -12,7 +14,7 @@ from litestar.testing import TestClient
 from seed.loader import publish_seed_variant
 from service.app import create_app
 from service.config import Settings
-from service.edge.logs import ACCESS_LOG, AccessLog
+from service.edge.logs import ACCESS_LOG, AccessLog, JsonFormatter
 from service.store.db import ContentDB
 from tests.conftest import ARTICLE, SLUG, Client
 
@@ -105,8 +107,8 @@ def test_access_log_lines_are_json_with_request_id(client: Client) -> None:
         assert entry["status"] == 200 and entry["route"] == "/v1/articles/{slug}"
         assert entry["duration_ms"] >= 0 and entry["logger"] == "service.access"
         assert entry["message"] == f"GET {ARTICLE} 200" and entry["level"] == "info"
-        # The time as datetime.isoformat writes it in UTC, taken when the request was answered.
-        assert entry["time"].endswith("+00:00")
+        # RFC 3339 in UTC, taken when the request was answered.
+        assert entry["time"].endswith("Z")
         age = datetime.now(UTC) - datetime.fromisoformat(entry["time"])
         assert timedelta(0) <= age < timedelta(minutes=1)
 
@@ -138,18 +140,50 @@ def test_metrics_show_the_webhook_queue(
     assert sum(float(line.rsplit(" ", 1)[1]) for line in queued) == 1.0
 
 
-def test_access_log_lines_are_formatted_by_the_writer_as_recorded() -> None:
+def test_access_log_lines_are_formatted_as_recorded() -> None:
     written: list[bytes] = []
-    log = AccessLog(interval=60)  # no batch falls due in the test: flush writes them
+    log = AccessLog(interval=60)
     log.configure(is_enabled=True, write=written.append)
     log.add((1764590400.0, "GET", "/v1/a", "/v1/articles/{slug}", 200, 0.0012345, b"id-1"))
     log.add((1764590400.25, "HEAD", '/v1/"q"', "unmatched", 404, 0.5, None))
-    log.flush()
+    # Outside an event loop there is no batch to wait for: each line is written at once.
+    assert len(written) == 2
     assert b"".join(written).splitlines() == [
-        b'{"time":"2025-12-01T12:00:00+00:00","level":"info","logger":"service.access",'
+        b'{"time":"2025-12-01T12:00:00Z","level":"info","logger":"service.access",'
         b'"message":"GET /v1/a 200","request_id":"id-1","method":"GET","path":"/v1/a",'
         b'"route":"/v1/articles/{slug}","status":200,"duration_ms":1.234}',
-        b'{"time":"2025-12-01T12:00:00.250000+00:00","level":"info","logger":"service.access",'
+        b'{"time":"2025-12-01T12:00:00.250000Z","level":"info","logger":"service.access",'
         b'"message":"HEAD /v1/\\"q\\" 404","request_id":null,"method":"HEAD","path":"/v1/\\"q\\"",'
         b'"route":"unmatched","status":404,"duration_ms":500.0}',
     ]
+
+
+def test_access_log_lines_of_a_loop_are_written_together_after_the_interval() -> None:
+    written: list[bytes] = []
+    log = AccessLog(interval=0.1)
+    log.configure(is_enabled=True, write=written.append)
+
+    async def requests() -> tuple[int, int]:
+        for index in range(3):
+            log.add((1764590400.0, "GET", f"/v1/{index}", "unmatched", 404, 0.001, None))
+        await asyncio.sleep(0.01)  # the loop runs other work meanwhile: the batch is gathering
+        before = len(written)
+        await asyncio.sleep(0.2)  # the batch's timer falls due on this loop
+        log.add((1764590401.0, "GET", "/v1/next", "unmatched", 404, 0.001, None))
+        return before, len(written)
+
+    assert asyncio.run(requests()) == (0, 1)  # nothing on the request path, then one write
+    assert [json.loads(line)["path"] for line in written[0].splitlines()] == [
+        "/v1/0",
+        "/v1/1",
+        "/v1/2",
+    ]
+    log.flush()  # what the next batch held (as on shutdown): written, not lost
+    assert json.loads(written[1])["path"] == "/v1/next"
+
+
+def test_other_log_lines_carry_the_same_time_format() -> None:
+    record = logging.makeLogRecord({"name": "service.x", "msg": "hi", "created": 1764590400.25})
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["time"] == "2025-12-01T12:00:00.250000Z"
+    assert (entry["logger"], entry["message"]) == ("service.x", "hi")
