@@ -55,6 +55,8 @@ class Load:
     p99_ms: float
     errors: int
     baseline_rps: float | None = None
+    rounds: list[float] | None = None  # each round's ratio, when measured in pairs (bench.paired)
+    body_only_ratio: float | None = None  # the paired ratio to the body-only baseline
 
     @property
     def ratio(self) -> str:
@@ -365,12 +367,15 @@ def measure_reads_while_publishing(db_path: Path, base: str) -> tuple[Load, int]
 
 
 def measure_baseline(small: Path, work: Path) -> tuple[Load, Load, str]:
-    """The bare-ASGI baseline's 200 and 304 with the real article's bytes, and their ETag."""
+    """The bare-ASGI baseline's 200 and 304 with the real article's bytes, and their ETag; the
+    real response's body and headers are saved in ``work`` for the baselines (bench.paired)."""
     real = Server("service.asgi:app", server_env(small), factory=True)
     real.wait_ready(ARTICLE)
     _, headers, body = get(real.base + ARTICLE)
     real.stop()
     (work / "body.json").write_bytes(body)
+    sent = [(k.lower(), v) for k, v in headers.items() if k.lower() not in PER_CONNECTION]
+    (work / "headers.json").write_text(json.dumps(sent))
     base_server = Server("bench.baseline:app", {"BASELINE_BODY": str(work / "body.json")}, False)
     try:
         base_server.wait_ready("/")
@@ -384,8 +389,13 @@ def measure_baseline(small: Path, work: Path) -> tuple[Load, Load, str]:
     return baseline_200, baseline_304, headers["etag"]
 
 
+# Headers the server (granian) or urllib's connection handling add, not the app.
+PER_CONNECTION = frozenset({"date", "server", "connection"})
+
+
 def main() -> None:
     """Run every case and report (``BENCH_CASES=a,b``: only those, printed; bench/selected.py)."""
+    from bench.paired import baseline_servers
     from bench.scale import default_settings_case, scale_cases, scale_report
 
     ensure_wrk()
@@ -423,8 +433,9 @@ def main() -> None:
     cdn = measure_through_varnish(large, work, 10_000, baseline["200"])
     search_cpu: list[float] = []
     searches = search_latencies_ms(large, cpu=search_cpu)
-    default = default_settings_case(small, baseline["200"])
-    at_scale = scale_cases(large, work, 10_000, baseline["200"])
+    with baseline_servers(work) as baselines:
+        default = default_settings_case(small, baselines)
+        at_scale = scale_cases(large, work, 10_000, baseline["200"], baselines)
 
     two = Server("service.asgi:app", server_env(small, workers=2), factory=True)
     two.wait_ready(ARTICLE)

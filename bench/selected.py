@@ -13,8 +13,15 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.run import ARTICLE, Load, Server, measure_baseline, seeded_database, server_env, wrk
-from bench.scale import SCALE_CASES, default_settings_case, prepare_bodies, scale_loads
+from bench.paired import baseline_servers, paired_wrk
+from bench.run import ARTICLE, Load, Server, measure_baseline, seeded_database, server_env
+from bench.scale import (
+    SCALE_CASES,
+    default_settings_case,
+    prepare_bodies,
+    rounds_note,
+    scale_loads,
+)
 
 CASES = ("hot", "default", *SCALE_CASES)
 ARTICLES = 10_000
@@ -37,28 +44,29 @@ def run_selected(names: list[str]) -> list[Load]:
     small = database(work, "small.db", 10)
     baseline, _, _ = measure_baseline(small, work)
     loads = [baseline]
-    if "hot" in names:
-        server = Server("service.asgi:app", server_env(small), factory=True)
-        try:
-            server.wait_ready(ARTICLE)
-            loads.append(wrk("article JSON 200", server.base + ARTICLE))
-        finally:
-            server.stop()
-    if "default" in names:
-        loads.append(default_settings_case(small, baseline.rps))
     scale = tuple(name for name in SCALE_CASES if name in names)
-    if scale:
-        large = database(work, "large.db", ARTICLES)
-        prepare_bodies(large, ARTICLES)
-        found, rss, saves = scale_loads(large, work, ARTICLES, scale)
-        loads += found
-        memory = ", ".join(f"{total:.0f} MB ({anon:.0f} MB private)" for total, anon in rss)
-        print(f"RSS per worker: {memory}; draft saves: {saves}")
+    with baseline_servers(work) as baselines:
+        if "hot" in names:
+            server = Server("service.asgi:app", server_env(small), factory=True)
+            try:
+                server.wait_ready(ARTICLE)
+                loads.append(paired_wrk("article JSON 200", server.base + ARTICLE, baselines))
+            finally:
+                server.stop()
+        if "default" in names:
+            loads.append(default_settings_case(small, baselines))
+        if scale:
+            large = database(work, "large.db", ARTICLES)
+            prepare_bodies(large, ARTICLES)
+            found, rss, saves = scale_loads(large, work, ARTICLES, baselines, scale)
+            loads += found
+            memory = ", ".join(f"{total:.0f} MB ({anon:.0f} MB private)" for total, anon in rss)
+            print(f"RSS per worker: {memory}; draft saves: {saves}")
     for load in loads[1:]:
-        load.baseline_rps = baseline.rps
+        load.baseline_rps = load.baseline_rps or baseline.rps
     for load in loads:
         print(
             f"{load.name:55} {load.rps:9,.0f} req/s  p50 {load.p50_ms:6.2f} ms  "
-            f"p99 {load.p99_ms:6.2f} ms  errors {load.errors}  {load.ratio}"
+            f"p99 {load.p99_ms:6.2f} ms  errors {load.errors}  {load.ratio}" + rounds_note(load)
         )
     return loads
