@@ -156,7 +156,7 @@ def _lines(records: list[AccessRecord]) -> list[AccessLine]:
             path,
             route,
             status,
-            round(seconds * 1000, 3),
+            int(seconds * 1_000_000 + 0.5) / 1000,  # to the microsecond; round() costs 10x
         )
         for at, method, path, route, status, seconds, request_id in records
     ]

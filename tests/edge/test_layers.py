@@ -151,7 +151,7 @@ def test_access_log_lines_are_formatted_as_recorded() -> None:
     assert b"".join(written).splitlines() == [
         b'{"time":"2025-12-01T12:00:00Z","level":"info","logger":"service.access",'
         b'"message":"GET /v1/a 200","request_id":"id-1","method":"GET","path":"/v1/a",'
-        b'"route":"/v1/articles/{slug}","status":200,"duration_ms":1.234}',
+        b'"route":"/v1/articles/{slug}","status":200,"duration_ms":1.235}',  # us, halves up
         b'{"time":"2025-12-01T12:00:00.250000Z","level":"info","logger":"service.access",'
         b'"message":"HEAD /v1/\\"q\\" 404","request_id":null,"method":"HEAD","path":"/v1/\\"q\\"",'
         b'"route":"unmatched","status":404,"duration_ms":500.0}',
