@@ -112,11 +112,12 @@ class PreparedResponse:
     version_key: str = LISTS
     _encoded: dict[str, bytes] = field(default_factory=dict, repr=False)
     _answers: dict[tuple[str | None, bool], Answer] = field(default_factory=dict, repr=False)
-    _plain: Answer = field(init=False, repr=False, compare=False)
+    # The answer to a GET with neither a validator nor Accept-Encoding (the edge's common case).
+    plain: Answer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._plain = (200, self.headers_for(None, len(self.body)), self.body)
-        self._answers[(None, False)] = self._plain
+        self.plain = (200, self.headers_for(None, len(self.body)), self.body)
+        self._answers[(None, False)] = self.plain
 
     def body_for(self, encoding: str) -> bytes:
         """The body in one content coding: stored with it, or compressed on first demand and
@@ -176,7 +177,7 @@ class PreparedResponse:
     ) -> Answer:
         """Status, headers and body for a GET or HEAD, from raw request header values."""
         if if_none_match is None and (accept_encoding is None or not self.is_compressible):
-            answer = self._plain  # the common case: no validator, no coding
+            answer = self.plain  # the common case: no validator, no coding
         else:
             encoding = (
                 choose_encoding_cached(accept_encoding)

@@ -20,7 +20,7 @@ from service.edge.asgi_types import Scope, Send
 from service.edge.logs import ACCESS_LOG
 from service.edge.prepared import PreparedResponse
 from service.edge.ratelimit import RateLimiter
-from service.edge.requestid import request_id_from
+from service.edge.requestid import new_request_id, request_id_from
 from service.edge.requeststats import RequestStats
 from service.store.versions import EPOCH, PublicVersions, VersionMap
 
@@ -69,7 +69,10 @@ class ResponseCache:
         """The prepared response for a path and query, if its content has not changed since."""
         entry = self._entries.get(key)
         if entry is not None:
-            if self._current().get(entry.prepared.version_key, 0) == entry.version:
+            versions = self._versions.current()  # not through _current: a call fewer a hit
+            if versions is not self._checked:
+                self._note(versions)
+            if versions.get(entry.prepared.version_key, 0) == entry.version:
                 self.hits += 1
                 try:  # noqa: SIM105 - suppress() costs three calls a hit
                     self._entries.move_to_end(key)
@@ -121,15 +124,19 @@ class ResponseCache:
 
     def _current(self) -> VersionMap:
         versions = self._versions.current()
-        if versions is not self._checked:  # a new map: the versions moved since the last look
-            self._checked = versions
-            epoch = versions.get(EPOCH)
-            if epoch != self._epoch:
-                with self._lock:  # a restored database: nothing held before it can be replayed
-                    self._entries.clear()
-                    self.held_bytes = 0
-                    self._epoch = epoch
+        if versions is not self._checked:
+            self._note(versions)
         return versions
+
+    def _note(self, versions: VersionMap) -> None:
+        """A new map: the versions moved since the last look; a new epoch empties the cache."""
+        self._checked = versions
+        epoch = versions.get(EPOCH)
+        if epoch != self._epoch:
+            with self._lock:  # a restored database: nothing held before it can be replayed
+                self._entries.clear()
+                self.held_bytes = 0
+                self._epoch = epoch
 
 
 def cache_key(path: str, query_string: bytes) -> CacheKey:
@@ -171,11 +178,12 @@ class Edge:
         if not path.startswith(self.prefixes):
             return False
         started = perf_counter()
-        entry = self.cache.get(cache_key(path, scope["query_string"]))
+        query = scope["query_string"]
+        entry = self.cache.get((path, b"") if not query else cache_key(path, query))
         if entry is None:
             if self.load is None:
                 return False
-            entry = self.load(path, scope["query_string"])
+            entry = self.load(path, query)
             if entry is None:
                 return False
         accept_encoding = if_none_match = given_id = None
@@ -186,16 +194,19 @@ class Edge:
                 if_none_match = value
             elif name == b"x-request-id":
                 given_id = value
-        request_id = request_id_from(given_id)
+        request_id = new_request_id() if given_id is None else request_id_from(given_id)
         if self.limiter is not None:
             wait = self.limiter.take(scope)
             if wait:
                 await self.limiter.refuse(scope, send, wait, request_id, echo_id=True)
                 self._record(scope, entry.route, 429, started, request_id)
                 return True
-        status, headers, body = entry.prepared.answer_raw(
-            method=method, accept_encoding=accept_encoding, if_none_match=if_none_match
-        )
+        if if_none_match is None and accept_encoding is None and method == "GET":
+            status, headers, body = entry.prepared.plain  # no call for the common case
+        else:
+            status, headers, body = entry.prepared.answer_raw(
+                method=method, accept_encoding=accept_encoding, if_none_match=if_none_match
+            )
         await send(
             {
                 "type": "http.response.start",

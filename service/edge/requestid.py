@@ -12,13 +12,13 @@ from service.edge.logs import request_id_var
 
 _SANE = re.compile(rb"^[A-Za-z0-9._:-]{1,100}$")
 _counter = itertools.count(1)
-_prefix = uuid.uuid4().hex[:12]
+_prefix = uuid.uuid4().hex[:12].encode()
 
 
 def _new_prefix() -> None:
     """Give a forked worker its own prefix, so ids stay unique across processes."""
     global _prefix
-    _prefix = uuid.uuid4().hex[:12]
+    _prefix = uuid.uuid4().hex[:12].encode()
 
 
 os.register_at_fork(after_in_child=_new_prefix)
@@ -26,7 +26,7 @@ os.register_at_fork(after_in_child=_new_prefix)
 
 def new_request_id() -> bytes:
     """A unique id: a random per-process prefix and a counter (cheaper than a uuid per request)."""
-    return f"{_prefix}{next(_counter):010x}".encode()
+    return b"%s%010x" % (_prefix, next(_counter))  # half the cost of an f-string and encode
 
 
 def request_id_from(given: bytes | None) -> bytes:
