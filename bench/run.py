@@ -462,9 +462,10 @@ def main() -> None:
 
 
 NOTES = [
-    "- Absolute figures move by about 10 % between runs on this 2-core machine (wrk shares the",
-    "  cores with the server); the baseline runs in the same invocation, so the ratios are the",
-    "  figures to compare across runs.",
+    "- Absolute figures move by 10 to 20 % from one minute to the next on this 2-core virtual",
+    "  machine (wrk shares the cores with the server, and the host's load moves); the baseline",
+    "  runs in the same invocation, so the ratios are the figures to compare across runs, and",
+    "  the target cases of the library-scale section run in rounds paired with the baselines.",
     "- Hot reads are answered by the edge layer from bytes prepared once per content version;",
     "  the baseline sends the same body with fewer headers (no CORS, no Surrogate-Key).",
     "- During publishes every publish empties the caches, so the p99 there includes the first",
