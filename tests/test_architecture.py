@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,22 @@ def test_size_exceptions_are_still_needed() -> None:
     stale_functions = [n for n in LONG_FUNCTIONS if n not in _long_functions()]
     assert stale_modules == [], f"LONG_MODULES entries that fit now: {stale_modules}"
     assert stale_functions == [], f"LONG_FUNCTIONS entries that fit now: {stale_functions}"
+
+
+# Loaded on first use, not by a worker's start-up (cold start is measured by `make bench`):
+# httpx brings its command line's rich, click and pygments, about 80 ms.
+NOT_AT_START_UP = ("httpx",)
+
+
+def test_start_up_leaves_first_use_imports_out(tmp_path: Path) -> None:
+    code = "import sys, service.asgi; service.asgi.app(); print(' '.join(sorted(sys.modules)))"
+    environment = {**os.environ, "CONTENT_DB": str(tmp_path / "content.db"), "LOG_LEVEL": "error"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert [name for name in NOT_AT_START_UP if name in loaded] == []

@@ -23,8 +23,7 @@ import random
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from service.channels.webhook_payload import build_event, encode_event, signed_headers
 from service.config import Settings
@@ -34,6 +33,9 @@ from service.jobs import leases
 from service.store import outbox
 from service.store.codec import utc_now
 from service.store.db import ContentDB
+
+if TYPE_CHECKING:
+    import httpx  # imported on first delivery: with its CLI's rich and click, 80 ms of start-up
 
 POLL_SECONDS = 0.2
 RESCAN_SECONDS = 2.0
@@ -203,6 +205,8 @@ class Dispatcher:
     async def attempt(self, claim: outbox.Claim) -> outbox.AttemptResult:
         """POST the event once, signed, within the timeout; never raises for the receiver's
         failures (they become the result's error)."""
+        import httpx  # for the except clause below (already loaded: a dictionary lookup)
+
         at, started = utc_now(), time.perf_counter()
         status: int | None = None
         error: str | None = None
@@ -265,6 +269,8 @@ class Dispatcher:
         # Made on first use: building its TLS context costs time every app start would pay.
         # Redirects are not followed (a 3xx is a failed attempt) and proxies from the
         # environment are not used, so a request goes only where the checked URL says.
+        import httpx
+
         if self._client is None:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.timeout),
