@@ -178,7 +178,7 @@ class Edge:
         if not path.startswith(self.prefixes):
             return False
         started = perf_counter()
-        query = scope["query_string"]
+        query = scope["query_string"]  # no query: cache_key's answer, without the call
         entry = self.cache.get((path, b"") if not query else cache_key(path, query))
         if entry is None:
             if self.load is None:
