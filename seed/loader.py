@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
+from schema.article import Review
 from schema.base import Model
 from seed.data import SeedArticle, load_seed_article
+from service.editorial.cadence import next_review_date
 from service.editorial.publishing import make_live
 from service.editorial.reviewers import ensure_placeholder
 from service.store import content
@@ -21,6 +25,21 @@ class SeedResult(Model, frozen=True):
     slug: str
     created: bool
     revision: int | None
+
+
+def dated_review(seed: SeedArticle, at: datetime) -> Review:
+    """The seed's review as stored. A placeholder review is dated when it is loaded, and falls
+    due after the article's review interval: a fixed date in the bundled file would make every
+    fresh database (and every test run) start overdue once that date has passed. A real
+    review keeps its dates."""
+    review = seed.review
+    if not review.reviewed_by.is_placeholder:
+        return review
+    return msgspec.structs.replace(
+        review,
+        reviewed_at=at.replace(microsecond=0),
+        next_review_due=next_review_date(seed.fields, at, None),
+    )
 
 
 def load_seed(db: ContentDB, article: SeedArticle | None = None) -> SeedResult:
@@ -42,7 +61,7 @@ def load_seed(db: ContentDB, article: SeedArticle | None = None) -> SeedResult:
             article_id,
             fields=seed.fields,
             sections=seed.sections,
-            review=seed.review,
+            review=dated_review(seed, at),
             actor=SEED_ACTOR,
             at=at,
         )
@@ -54,6 +73,7 @@ def publish_seed_variant(db: ContentDB, *, intro_body: str, actor: str) -> int:
     number. For benchmarks, crash and cache tests that need many real publishes quickly."""
     seed = load_seed_article()
     intro = msgspec.structs.replace(seed.sections[0], body=intro_body)
+    at = utc_now()
     with db.write() as conn:
         article_id = content.get_article_id(conn, seed.slug)
         if article_id is None:
@@ -63,8 +83,8 @@ def publish_seed_variant(db: ContentDB, *, intro_body: str, actor: str) -> int:
             article_id,
             fields=seed.fields,
             sections=[intro, *seed.sections[1:]],
-            review=seed.review,
+            review=dated_review(seed, at),
             actor=actor,
-            at=utc_now(),
+            at=at,
         )
     return number

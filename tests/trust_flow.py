@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
@@ -92,3 +93,8 @@ def edit_intro(client: httpx.Client, editor: Headers, words: str) -> None:
     intro["body"] = words
     put = client.put(f"{DRAFT}/sections/intro", json=intro, headers={**editor, "If-Match": etag})
     assert put.status_code == 200, put.text
+
+
+def spelled(day: date) -> str:
+    """A date as the renders write it: January 1, 2027."""
+    return f"{day:%B} {day.day}, {day.year}"

@@ -11,21 +11,33 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from service.editorial.cadence import add_months
 from tests.commands import cli_token
 from tests.e2e.conftest import running_server
 from tests.http_servers import Receiver
-from tests.trust_flow import DRAFT, SLUG, approve_and_publish, cite_in_draft, edit_intro
+from tests.trust_flow import DRAFT, SLUG, approve_and_publish, cite_in_draft, edit_intro, spelled
 
 PUBLIC = f"/v1/articles/{SLUG}"
 ENV = {"ALLOW_PRIVATE_WEBHOOKS": "true", "WEBHOOK_RETRY_SCHEDULE": "0.2,0.4,0.8"}
 Headers = dict[str, str]
 TIMEOUT = 30.0  # seconds: the machine is shared, and a cold first render is slow
+
+
+# The scheduler's clock until the test has read the seed's due date (dated when it is loaded).
+LONG_BEFORE = "2000-01-01T00:00:00+00:00"
+
+
+def seed_due(client: httpx.Client) -> tuple[date, datetime]:
+    """The seed review's due date, and its first instant (UTC)."""
+    due = date.fromisoformat(client.get(PUBLIC).json()["review"]["next_review_due"])
+    return due, datetime.combine(due, datetime.min.time(), UTC)
 
 
 def bearer(database: Path, name: str, role: str) -> Headers:
@@ -69,12 +81,18 @@ def test_the_seed_shows_its_review_dates_and_placeholder_in_every_channel(
     base_url, _ = trust_server
     with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
         review = client.get(PUBLIC).json()["review"]
-        assert review["next_review_due"] == "2027-01-01"
+        # The placeholder review is dated the day the seed was loaded, due 12 months on.
+        reviewed_at = datetime.fromisoformat(review["reviewed_at"])
+        assert timedelta(0) <= datetime.now(UTC) - reviewed_at < timedelta(hours=1)
+        reviewed = reviewed_at.date()
+        due = add_months(reviewed, 12)
+        assert review["next_review_due"] == due.isoformat()
         assert review["reviewed_by"]["is_placeholder"] is True
         assert review["reviewed_by"]["name"] == "Seed Reviewer (placeholder)"
+        line = f"Last reviewed {spelled(reviewed)} / Next review due {spelled(due)}"
         for channel in ("web", "email", "text"):
             body = client.get(f"{PUBLIC}/render/{channel}").text
-            assert "Last reviewed January 1, 2026 / Next review due January 1, 2027" in body
+            assert line in body
             assert "Seed Reviewer (placeholder)" in body
             assert "not a real medical review" in body
 
@@ -178,23 +196,25 @@ def test_an_urgent_correction_reaches_webhooks_and_the_feed(
 def test_a_due_date_passing_announces_once_also_across_restarts(tmp_path: Path) -> None:
     database, clock = tmp_path / "content.db", tmp_path / "clock"
     env = {**ENV, "SCHEDULER_CLOCK_FILE": str(clock)}
-    clock.write_text("2026-12-31T23:59:00+00:00")
+    clock.write_text(LONG_BEFORE)
     with Receiver() as receiver:
         with (
             running_server(database, env=env) as base_url,
             httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
         ):
+            due, midnight = seed_due(c)
+            clock.write_text((midnight - timedelta(minutes=1)).isoformat())
             admin = bearer(database, "Ada Admin", "admin")
             subscribe(c, admin, receiver.url, ["article.review_due"])
             time.sleep(1.0)  # two polls with the clock before the due date: nothing
             assert feed_actions(c, "review_due") == []
-            clock.write_text("2027-01-01T00:00:01+00:00")  # moved while running
+            clock.write_text((midnight + timedelta(seconds=1)).isoformat())  # moved while running
             [entry] = wait_for_feed(c, "review_due")
-            assert entry["note"] == "Review due 2027-01-01"
+            assert entry["note"] == f"Review due {due.isoformat()}"
             assert c.get(PUBLIC).json()["review_overdue"] is True
             (got,) = receiver.wait_for(1)
             assert got.json()["type"] == "article.review_due"
-        clock.write_text("2027-02-01T00:00:00+00:00")
+        clock.write_text((midnight + timedelta(days=31)).isoformat())
         with (
             running_server(database, env=env) as base_url,
             httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
@@ -207,18 +227,21 @@ def test_a_due_date_passing_announces_once_also_across_restarts(tmp_path: Path) 
 def test_a_due_date_missed_while_down_is_caught_up_once(tmp_path: Path) -> None:
     database, clock = tmp_path / "content.db", tmp_path / "clock"
     env = {**ENV, "SCHEDULER_CLOCK_FILE": str(clock)}
-    clock.write_text("2026-12-15T12:00:00+00:00")
+    clock.write_text(LONG_BEFORE)
     with Receiver() as receiver:
         with (
             running_server(database, env=env) as base_url,
             httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
         ):
+            due, midnight = seed_due(c)
+            clock.write_text((midnight - timedelta(days=17)).isoformat())
             subscribe(
                 c, bearer(database, "Ada Admin", "admin"), receiver.url, ["article.review_due"]
             )
             time.sleep(0.6)
             assert feed_actions(c, "review_due") == []
-        clock.write_text("2027-01-05T08:00:00+00:00")  # the due date passed while it was down
+        # The due date passed while it was down.
+        clock.write_text((midnight + timedelta(days=4, hours=8)).isoformat())
         with (
             running_server(database, env=env) as base_url,
             httpx.Client(base_url=base_url, timeout=TIMEOUT) as c,
@@ -228,7 +251,7 @@ def test_a_due_date_missed_while_down_is_caught_up_once(tmp_path: Path) -> None:
             assert got.json()["data"]["article"] == SLUG
             queue = c.get(
                 "/v1/admin/reviews",
-                params={"due_before": "2027-01-06"},
+                params={"due_before": (due + timedelta(days=5)).isoformat()},
                 headers=bearer(database, "Erin Editor", "editor"),
             ).json()["reviews"]
             assert [(r["slug"], r["review_overdue"]) for r in queue] == [(SLUG, True)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -17,9 +17,18 @@ from service.jobs.scheduler import Scheduler
 from service.store.db import ContentDB
 from tests.conftest import REVIEWER, Headers
 from tests.reviewer_profiles import ensure_reviewer_profile
-from tests.trust_flow import DRAFT, SLUG, approve_and_publish, draft_etag, edit_intro
+from tests.trust_flow import (
+    DRAFT,
+    SLUG,
+    approve_and_publish,
+    draft_etag,
+    edit_intro,
+    spelled,
+)
 
 Client = TestClient[Litestar]
+
+
 PUBLIC = f"/v1/articles/{SLUG}"
 PROFILE = {
     "name": "Dr Grace Hopper",
@@ -168,28 +177,30 @@ def test_add_months_clamps_to_the_month_end() -> None:
 def test_a_review_falling_due_is_announced_once(
     client: Client, settings: Settings, admin_headers: Headers
 ) -> None:
+    due = date.fromisoformat(client.get(PUBLIC).json()["review"]["next_review_due"])
+    day_after = (due + timedelta(days=1)).isoformat()
     hook = client.post(
         "/v1/admin/webhooks",
         json={"url": "http://127.0.0.1:9/hook", "events": ["article.review_due"]},
         headers=admin_headers,
     )
     assert hook.status_code == 201, hook.text
-    queue = client.get(
-        "/v1/admin/reviews", params={"due_before": "2027-01-02"}, headers=admin_headers
-    )
+    queue = client.get("/v1/admin/reviews", params={"due_before": day_after}, headers=admin_headers)
     assert [(r["slug"], r["review_overdue"]) for r in queue.json()["reviews"]] == [(SLUG, False)]
     db = ContentDB(settings.content_db)
     scheduler = Scheduler(db)
-    scheduler.tick(datetime(2026, 12, 31, 23, 0, tzinfo=UTC))  # the day before: nothing
+    midnight = datetime.combine(due, time(), UTC)
+    scheduler.tick(midnight - timedelta(hours=1))  # the day before: nothing
     assert "review_due" not in [c["action"] for c in client.get("/v1/changes").json()["changes"]]
     for _ in range(3):  # and again, as other workers or a restarted one would
-        Scheduler(db).tick(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+        Scheduler(db).tick(midnight + timedelta(hours=9))
     # Even asked directly, as a worker that missed the others' write would ask: nothing more.
-    assert announce_due_reviews(db, datetime(2027, 1, 2, tzinfo=UTC)) == []
+    assert announce_due_reviews(db, midnight + timedelta(days=1)) == []
     db.close()
-    due = [c for c in client.get("/v1/changes").json()["changes"] if c["action"] == "review_due"]
-    assert [(c["article"], c["revision"], c["note"]) for c in due] == [
-        (SLUG, 1, "Review due 2027-01-01")
+    entries = client.get("/v1/changes").json()["changes"]
+    announced = [c for c in entries if c["action"] == "review_due"]
+    assert [(c["article"], c["revision"], c["note"]) for c in announced] == [
+        (SLUG, 1, f"Review due {due.isoformat()}")
     ]
     deliveries = client.get(
         f"/v1/admin/webhooks/{hook.json()['id']}/deliveries", headers=admin_headers
@@ -198,7 +209,7 @@ def test_a_review_falling_due_is_announced_once(
     assert client.get(PUBLIC).json()["review_overdue"] is True
     assert client.get("/v1/articles").json()["articles"][0]["review_overdue"] is True
     queue = client.get(
-        "/v1/admin/reviews", params={"due_before": "2027-01-02"}, headers=admin_headers
+        "/v1/admin/reviews", params={"due_before": day_after}, headers=admin_headers
     ).json()["reviews"]
     assert queue[0]["review_overdue"] is True
     assert "Review due" not in client.get("/v1/newsletter").json()["text"]
@@ -206,9 +217,13 @@ def test_a_review_falling_due_is_announced_once(
 
 def test_readers_see_review_dates_and_the_placeholder_in_every_channel(client: Client) -> None:
     article = client.get(PUBLIC).json()
-    assert article["review"]["next_review_due"] == "2027-01-01"
+    # The placeholder review is dated the day the seed was loaded, due 12 months on.
+    reviewed = datetime.fromisoformat(article["review"]["reviewed_at"])
+    assert timedelta(0) <= datetime.now(UTC) - reviewed < timedelta(hours=1)
+    due = add_months(reviewed.date(), 12)
+    assert article["review"]["next_review_due"] == due.isoformat()
     assert article["review"]["reviewed_by"]["is_placeholder"] is True
-    line = "Last reviewed January 1, 2026 / Next review due January 1, 2027"
+    line = f"Last reviewed {spelled(reviewed.date())} / Next review due {spelled(due)}"
     for channel in ("web", "email", "text"):
         body = client.get(f"{PUBLIC}/render/{channel}").text
         assert line in body, channel
