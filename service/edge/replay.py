@@ -194,6 +194,7 @@ class Edge:
                 if_none_match = value
             elif name == b"x-request-id":
                 given_id = value
+        # No id given (the common case): a new one, without request_id_from's call.
         request_id = new_request_id() if given_id is None else request_id_from(given_id)
         if self.limiter is not None:
             wait = self.limiter.take(scope)
