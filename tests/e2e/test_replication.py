@@ -11,13 +11,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from service.store.backup import integrity_check
 from service.store.replication import STATED_LAG_S
@@ -29,6 +30,7 @@ ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"
 DRAFT = f"{ADMIN_ARTICLE}/draft"
 Headers = dict[str, str]
 State = tuple[int | None, int | None, str | None]
+STOP_GRACE_S = 30  # Litestream syncs once more after its server has stopped
 
 
 @dataclass
@@ -72,24 +74,38 @@ def replicated_server(database: Path, replica: Path, **extra: str) -> Iterator[R
             wait_until_ready(base_url, process, log_path)
             yield Replicated(base_url, process, env)
         finally:
-            stop_group(process)
+            stop_group(process, log_path)
 
 
-def stop_group(process: subprocess.Popen[bytes]) -> None:
-    """Stop Litestream and its server, or the server alone when a test killed Litestream."""
-    try:
+def stop_group(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Stop Litestream and its server, or the server alone when a test killed Litestream.
+
+    Litestream is always reaped, so no zombie outlives the test (an unreaped ``Popen`` makes a
+    ResourceWarning that fails whichever test is running when it is collected). A group that
+    outstays the grace period is killed and the test fails with the log's tail.
+    """
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        process.poll()
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            return
+    deadline = time.monotonic() + STOP_GRACE_S
+    while group_alive(process) and time.monotonic() < deadline:
         time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)
+    if group_alive(process):
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        tail = log.read_text(errors="replace")[-3000:]
+        pytest.fail(f"Litestream and its server did not stop within {STOP_GRACE_S}s:\n{tail}")
+    process.wait()
+
+
+def group_alive(process: subprocess.Popen[bytes]) -> bool:
+    """Whether any process of the group still runs (Litestream is reaped once it has exited)."""
+    process.poll()
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def restore(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
