@@ -90,12 +90,20 @@ def write_litestream_config(settings: Settings) -> Path:
     return path
 
 
+# Litestream's child leads a process group of its own, so a signal sent to the group (Ctrl-C,
+# ``kill -TERM -- -PGID``) reaches it once, forwarded by Litestream. Reached twice, granian's main
+# process can deadlock: its handler takes the lock its own main loop holds when the second
+# signal lands just as it wakes from the first (seen as a stop that never ends).
+_IN_OWN_GROUP = "import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])"
+
+
 def replicate_command(config: Path, child: list[str]) -> list[str]:
     """``litestream replicate`` running ``child`` (the server) as its subprocess."""
+    in_own_group = [sys.executable, "-c", _IN_OWN_GROUP, *child]
     return [
         str(litestream_binary()),
         *("replicate", "-no-expand-env", "-config", str(config)),
-        *("-exec", shlex.join(child)),
+        *("-exec", shlex.join(in_own_group)),
     ]
 
 

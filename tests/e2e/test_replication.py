@@ -38,7 +38,8 @@ class Replicated:
     """A server running under Litestream (``python -m service replicate``)."""
 
     base_url: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes]  # Litestream (``replicate`` replaces itself with it)
+    server_pid: int  # granian's main process, Litestream's child, leading a group of its own
     env: dict[str, str]
 
 
@@ -70,42 +71,59 @@ def replicated_server(database: Path, replica: Path, **extra: str) -> Iterator[R
             stderr=subprocess.STDOUT,
             start_new_session=True,  # so one killpg takes Litestream and every server process
         )
+        server_pid = 0
         try:
             wait_until_ready(base_url, process, log_path)
-            yield Replicated(base_url, process, env)
+            (server_pid,) = children_of(process.pid)
+            yield Replicated(base_url, process, server_pid, env)
         finally:
-            stop_group(process, log_path)
+            stop_groups(process, server_pid, log_path)
 
 
-def stop_group(process: subprocess.Popen[bytes], log: Path) -> None:
-    """Stop Litestream and its server, or the server alone when a test killed Litestream.
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started, from any of its threads (Go forks from whichever runs)."""
+    tasks = Path(f"/proc/{pid}/task").glob("*/children")
+    return sorted(int(child) for task in tasks for child in task.read_text().split())
+
+
+def stop_groups(litestream: subprocess.Popen[bytes], server_pid: int, log: Path) -> None:
+    """SIGTERM to Litestream's group, as Ctrl-C or an operator does (or to the server's, when a
+    test killed Litestream), then wait until both groups are gone.
 
     Litestream is always reaped, so no zombie outlives the test (an unreaped ``Popen`` makes a
-    ResourceWarning that fails whichever test is running when it is collected). A group that
-    outstays the grace period is killed and the test fails with the log's tail.
+    ResourceWarning that fails whichever test is running when it is collected). Groups that
+    outstay the grace period are killed and the test fails with the log's tail.
     """
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+    groups = [group for group in (litestream.pid, server_pid) if group]
+    for group in groups:  # Litestream's first; the server's when a test killed Litestream
+        try:
+            os.killpg(group, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        break
     deadline = time.monotonic() + STOP_GRACE_S
-    while group_alive(process) and time.monotonic() < deadline:
+    while any_alive(litestream, groups) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if group_alive(process):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    if any_alive(litestream, groups):
+        for group in groups:
+            with suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        litestream.wait()
         tail = log.read_text(errors="replace")[-3000:]
         pytest.fail(f"Litestream and its server did not stop within {STOP_GRACE_S}s:\n{tail}")
-    process.wait()
+    litestream.wait()
 
 
-def group_alive(process: subprocess.Popen[bytes]) -> bool:
-    """Whether any process of the group still runs (Litestream is reaped once it has exited)."""
-    process.poll()
-    try:
-        os.killpg(process.pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def any_alive(litestream: subprocess.Popen[bytes], groups: list[int]) -> bool:
+    """Whether a process of these groups still runs (Litestream is reaped once it has exited)."""
+    litestream.poll()
+    for group in groups:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            continue
+        return True
+    return False
 
 
 def restore(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -197,6 +215,7 @@ def test_restore_after_a_crash_holds_every_write_acknowledged_before_the_stated_
                 saves.append((time.time(), read_state(database)))
         # The machine dies: every process at once, and the disk with the database goes too.
         os.killpg(server.process.pid, signal.SIGKILL)
+        os.killpg(server.server_pid, signal.SIGKILL)
         killed_at = time.time()
         server.process.wait()
     for suffix in ("", "-wal", "-shm"):
@@ -261,6 +280,24 @@ def test_point_in_time_restore_between_two_publishes_has_the_first_and_not_the_s
     assert replaced.returncode == 0, replaced.stderr
     assert read_state(database)[0] == first
     assert not database.with_name(database.name + "-wal").exists()
+
+
+def test_a_signal_to_the_group_reaches_the_server_once_through_litestream_and_stops_both(
+    tmp_path: Path,
+) -> None:
+    database, replica = tmp_path / "content.db", tmp_path / "replica"
+    with replicated_server(database, replica) as server:
+        litestream_group = os.getpgid(server.process.pid)
+        assert os.getpgid(server.server_pid) == server.server_pid != litestream_group
+        workers = children_of(server.server_pid)
+        assert workers and {os.getpgid(worker) for worker in workers} == {server.server_pid}
+        os.killpg(litestream_group, signal.SIGTERM)  # what Ctrl-C does to the foreground group
+        assert server.process.wait(timeout=STOP_GRACE_S) == 0
+    log = next(tmp_path.glob("replicated-*.log")).read_text()
+    # Granian's main process stopped its workers itself: none of them exited on its own.
+    assert "Granian shutdown completed" in log
+    assert "Unexpected exit" not in log
+    assert "litestream shut down" in log
 
 
 def test_restore_refuses_an_existing_file_a_bad_instant_and_a_missing_replica(
