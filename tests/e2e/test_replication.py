@@ -69,7 +69,7 @@ def replicated_server(database: Path, replica: Path, **extra: str) -> Iterator[R
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # so one killpg takes Litestream and every server process
+            start_new_session=True,  # Litestream's group is its own, as under a terminal
         )
         server_pid = 0
         try:
