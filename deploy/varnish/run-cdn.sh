@@ -34,8 +34,10 @@ wait_for() {  # URL: until it answers 200
 
 $BIN/python -m service prepare
 # The origin sits behind the CDN, so it listens on loopback only; links point at the CDN.
+# It leads a session of its own, so Ctrl-C reaches it once, from stop(): granian's main process
+# can deadlock when a second signal lands just as it wakes from the first (docs/operations.md).
 HOST=127.0.0.1 PORT=$PORT ALLOW_PRIVATE_WEBHOOKS=true PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-$CDN} \
-    $BIN/granian --interface asgi --factory --host 127.0.0.1 --port "$PORT" \
+    setsid $BIN/granian --interface asgi --factory --host 127.0.0.1 --port "$PORT" \
     --workers "${WORKERS:-1}" service.asgi:app &
 pids+=($!)
 wait_for "$ORIGIN/readyz"

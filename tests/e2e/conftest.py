@@ -45,6 +45,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started, from any of its threads (Go forks from whichever runs)."""
+    tasks = Path(f"/proc/{pid}/task").glob("*/children")
+    return sorted(int(child) for task in tasks for child in task.read_text().split())
+
+
 def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     """Poll ``/readyz`` until it answers 200; fail with the server's log if it dies or stalls."""
     deadline = time.monotonic() + START_TIMEOUT_S

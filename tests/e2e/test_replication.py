@@ -23,7 +23,7 @@ import pytest
 from service.store.backup import integrity_check
 from service.store.replication import STATED_LAG_S
 from tests.commands import cli_token
-from tests.e2e.conftest import ROOT, free_port, running_server, wait_until_ready
+from tests.e2e.conftest import ROOT, children_of, free_port, running_server, wait_until_ready
 
 SLUG = "ketamine-therapy-for-anxiety"
 ADMIN_ARTICLE = f"/v1/admin/articles/{SLUG}"
@@ -78,12 +78,6 @@ def replicated_server(database: Path, replica: Path, **extra: str) -> Iterator[R
             yield Replicated(base_url, process, server_pid, env)
         finally:
             stop_groups(process, server_pid, log_path)
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes ``pid`` started, from any of its threads (Go forks from whichever runs)."""
-    tasks = Path(f"/proc/{pid}/task").glob("*/children")
-    return sorted(int(child) for task in tasks for child in task.read_text().split())
 
 
 def stop_groups(litestream: subprocess.Popen[bytes], server_pid: int, log: Path) -> None:
