@@ -38,7 +38,8 @@ class ContentApp(Litestar):
         """msgspec's plugin only: the model is msgspec structs throughout. Litestar would add
         its pydantic and attrs plugins whenever those packages are importable (the dev tools
         bring both), at about 130 ms of every worker's start-up, and the app would then depend
-        on what else is installed beside it."""
+        on what else is installed beside it. (A private hook of Litestar's: should it go,
+        tests/test_architecture.py sees pydantic loaded again.)"""
         return [*plugins, MsgspecDIPlugin()]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
