@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +46,16 @@ def free_port() -> int:
 
 
 def children_of(pid: int) -> list[int]:
-    """The processes ``pid`` started, from any of its threads (Go forks from whichever runs)."""
-    tasks = Path(f"/proc/{pid}/task").glob("*/children")
-    return sorted(int(child) for task in tasks for child in task.read_text().split())
+    """The processes whose parent is ``pid``, from each process's ``/proc/PID/stat`` (which every
+    kernel has, unlike ``/proc/PID/task/TID/children``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):  # the process may have gone since the listing
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+                if int(fields[1]) == pid:
+                    found.append(int(entry.name))
+    return sorted(found)
 
 
 def wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -18,7 +18,13 @@ from schema.admin import Role
 from service.channels.webhook_signature import verify
 from tests.admin_flow import HOOKS, publish_intro_note
 from tests.conftest import SLUG
-from tests.e2e.conftest import free_port, prepared_database, running_server, server_process
+from tests.e2e.conftest import (
+    children_of,
+    free_port,
+    prepared_database,
+    running_server,
+    server_process,
+)
 from tests.http_servers import Receiver
 from tests.tokens import Headers
 
@@ -51,20 +57,9 @@ def log_of(client: httpx.Client, people: dict[Role, Headers], webhook_id: int) -
     return list(reversed(response.json()["deliveries"]))
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with suppress(OSError):
-                fields = (entry / "stat").read_text().rpartition(")")[2].split()
-                if int(fields[1]) == pid:
-                    found.append(int(entry.name))
-    return found
-
-
 def kill_hard(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the granian process and its workers (killing only granian orphans them)."""
-    for worker in _children(process.pid):
+    for worker in children_of(process.pid):
         with suppress(ProcessLookupError):
             os.kill(worker, signal.SIGKILL)
     process.kill()
