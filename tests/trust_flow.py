@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
 
+from service.editorial.cadence import add_months
+
 SLUG = "ketamine-therapy-for-anxiety"
+PUBLIC = f"/v1/articles/{SLUG}"
 DRAFT = f"/v1/admin/articles/{SLUG}/draft"
 Headers = dict[str, str]
 REFERENCES: list[dict[str, Any]] = [
@@ -98,3 +101,20 @@ def edit_intro(client: httpx.Client, editor: Headers, words: str) -> None:
 def spelled(day: date) -> str:
     """A date as the renders write it: January 1, 2027."""
     return f"{day:%B} {day.day}, {day.year}"
+
+
+def seed_due(client: httpx.Client) -> tuple[date, datetime]:
+    """The seed review's due date (it is dated when the seed is loaded), and its first instant."""
+    due = date.fromisoformat(client.get(PUBLIC).json()["review"]["next_review_due"])
+    return due, datetime.combine(due, datetime.min.time(), UTC)
+
+
+def seed_review_line(review: dict[str, Any]) -> str:
+    """The renders' review line for the seed's placeholder review, once its dates are checked:
+    reviewed when the seed was loaded (within the hour), due 12 months on."""
+    reviewed_at = datetime.fromisoformat(review["reviewed_at"])
+    assert timedelta(0) <= datetime.now(UTC) - reviewed_at < timedelta(hours=1)
+    reviewed = reviewed_at.date()
+    due = add_months(reviewed, 12)
+    assert review["next_review_due"] == due.isoformat()
+    return f"Last reviewed {spelled(reviewed)} / Next review due {spelled(due)}"
